@@ -1,0 +1,109 @@
+package dev.egd.cli;
+
+import dev.egd.train.EpochRecord;
+import dev.egd.train.RunResult;
+import dev.egd.train.TrainListener;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes a run directory as the run goes: metrics.csv and timing.csv row by row, summary.json at the
+ * end. metrics.csv holds only what the seed determines, so the same seed and thread count give a
+ * byte-identical file; wall-clock time goes to timing.csv.
+ */
+final class RunRecorder implements TrainListener, AutoCloseable {
+  static final String CSV_HEADER = "epoch,step,train_loss,train_acc,test_loss,test_acc,weight_norm,transform_active";
+  static final String TIMING_HEADER = "epoch,seconds";
+
+  private final Path dir;
+  private final Experiment experiment;
+  private final BufferedWriter csv, timing;
+  private final TrainListener display;
+  private RunResult result;
+
+  RunRecorder(Path dir, Experiment experiment, TrainListener display) throws IOException {
+    this.dir = dir;
+    this.experiment = experiment;
+    this.display = display;
+    java.nio.file.Files.createDirectories(dir);
+    this.csv = RunFiles.csv(dir.resolve("metrics.csv"));
+    csv.write(CSV_HEADER);
+    csv.newLine();
+    this.timing = RunFiles.csv(dir.resolve("timing.csv"));
+    timing.write(TIMING_HEADER);
+    timing.newLine();
+  }
+
+  @Override public void onEpoch(EpochRecord r) {
+    try {
+      csv.write(r.epoch() + "," + r.step() + "," + RunFiles.fmt(r.trainLoss()) + "," + RunFiles.fmt(r.trainAcc()) + ","
+          + RunFiles.fmt(r.testLoss()) + "," + RunFiles.fmt(r.testAcc()) + "," + RunFiles.fmt(r.weightNorm()) + ","
+          + (r.transformActive() ? 1 : 0));
+      csv.newLine();
+      timing.write(r.epoch() + "," + String.format(java.util.Locale.ROOT, "%.4f", r.seconds()));
+      timing.newLine();
+      if (r.epoch() % 50 == 0) {
+        csv.flush();
+        timing.flush();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    display.onEpoch(r);
+  }
+
+  @Override public void onFinish(RunResult r) {
+    this.result = r;
+    display.onFinish(r);
+    try {
+      csv.flush();
+      timing.flush();
+      RunFiles.writeJson(dir.resolve("summary.json"), summary(r));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  Map<String, Object> summary(RunResult r) {
+    Map<String, Object> cfg = experiment.config();
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("task", cfg.get("task"));
+    s.put("op", cfg.get("op"));
+    s.put("p", cfg.get("p"));
+    s.put("method", experiment.method);
+    s.put("seed", cfg.get("seed"));
+    s.put("status", r.status());
+    if (r.message() != null) s.put("message", r.message());
+    s.put("target", r.target());
+    s.put("epochs_run", r.epochsRun());
+    s.put("steps_run", r.stepsRun());
+    s.put("epochs_to_target", r.epochsToTarget());
+    s.put("steps_to_target", r.stepsToTarget());
+    s.put("seconds_to_target", r.secondsToTarget());
+    s.put("final_train_acc", r.last() == null ? null : r.last().trainAcc());
+    s.put("final_test_acc", r.last() == null ? null : r.last().testAcc());
+    s.put("final_train_loss", r.last() == null ? null : finite(r.last().trainLoss()));
+    s.put("final_test_loss", r.last() == null ? null : finite(r.last().testLoss()));
+    s.put("best_test_acc", r.history().stream().mapToDouble(EpochRecord::testAcc).max().orElse(Double.NaN));
+    s.put("seconds_per_epoch", finite(r.secondsPerEpoch()));
+    s.put("seconds_total", r.secondsTotal());
+    s.put("setup_seconds", r.setupSeconds());
+    s.put("transform_stats", r.transformStats());
+    s.put("config", cfg);
+    s.put("versions", Versions.all());
+    return s;
+  }
+
+  private static Double finite(double v) { return Double.isFinite(v) ? v : null; }
+
+  RunResult result() { return result; }
+
+  @Override public void close() throws IOException {
+    csv.close();
+    timing.close();
+  }
+}

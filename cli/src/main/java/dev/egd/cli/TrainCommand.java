@@ -1,0 +1,69 @@
+package dev.egd.cli;
+
+import dev.egd.train.RunResult;
+import dev.egd.train.Trainer;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Train one model with one method and record epochs and seconds to the target accuracy.",
+        "Writes summary.json and metrics.csv into the run directory."})
+final class TrainCommand implements Callable<Integer> {
+  @Option(names = "--method", defaultValue = "egd",
+      description = "vanilla, egd, egd-rsvd or colnorm (default: ${DEFAULT-VALUE}).")
+  String method;
+
+  @Mixin RunOptions options;
+
+  @Option(names = "--out", description = "Run directory (default: runs/<task>-<op>-p<p>-<method>-seed<seed>).")
+  Path out;
+
+  @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+  boolean quiet;
+
+  @Override public Integer call() throws Exception {
+    Experiment ex = Experiment.build(options, method);
+    Path dir = out != null ? out
+        : Path.of("runs", String.format(Locale.ROOT, "%s-%s-p%d-%s-seed%d", options.task, options.op, options.p, method, options.seed));
+    RunFiles.checkWritable(dir, "--out");
+    if (!quiet) {
+      System.out.printf("egd train: %s%n  model %s%n  transform %s%n  -> %s%n", ex.split.description(), ex.model.describe(),
+          ex.transform.describe(), dir);
+    }
+    Trainer trainer = ex.trainer();
+    Thread hook = new Thread(trainer::requestStop);
+    Runtime.getRuntime().addShutdownHook(hook);
+    RunResult r;
+    ProgressDisplay display = new ProgressDisplay(method, options.epochs, options.target, ProgressDisplay.auto(quiet), System.out);
+    try (RunRecorder rec = new RunRecorder(dir, ex, display)) {
+      r = trainer.run(rec);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is exiting because of the interrupt; the run already stopped and wrote its files
+      }
+    }
+    if (!quiet || r.status().equals("diverged")) printOutcome(r, dir);
+    switch (r.status()) {
+      case "diverged": return Main.EXIT_DIVERGED;
+      case "interrupted": return Main.EXIT_INTERRUPTED;
+      default: return 0;
+    }
+  }
+
+  private void printOutcome(RunResult r, Path dir) {
+    if (r.status().equals("diverged")) System.err.println("egd: run diverged: " + r.message());
+    String reached = r.epochsToTarget() == null
+        ? String.format(Locale.ROOT, "did not reach %.2f test accuracy in %d epochs", r.target(), r.epochsRun())
+        : String.format(Locale.ROOT, "reached %.2f test accuracy after %d epochs, %.2f s", r.target(), r.epochsToTarget(), r.secondsToTarget());
+    System.out.printf(Locale.ROOT, "%s: %s; final train %.4f, test %.4f; %.1f ms/epoch%n", method, reached,
+        r.last() == null ? Double.NaN : r.last().trainAcc(), r.last() == null ? Double.NaN : r.last().testAcc(),
+        1000 * r.secondsPerEpoch());
+    System.out.println("results: " + dir.resolve("summary.json"));
+  }
+}

@@ -1,0 +1,72 @@
+package dev.egd.data;
+
+/**
+ * Examples held as flat arrays. Inputs are either sparse one-hot (a fixed number of active feature
+ * indices per example, e.g. the a and b of modular arithmetic) or dense rows; targets are either
+ * class labels or real-valued rows.
+ */
+public final class Dataset {
+  public final int size;
+  public final int inputDim;
+  /** Active feature indices, size x activePerExample, or null for dense inputs. */
+  public final int[] oneHot;
+  public final int activePerExample;
+  /** Dense inputs, size x inputDim, or null for one-hot inputs. */
+  public final float[] dense;
+  /** Class labels in [0, numClasses), or null for real-valued targets. */
+  public final int[] labels;
+  public final int numClasses;
+  /** Real-valued targets, size x targetDim, or null for class labels. */
+  public final float[] values;
+  public final int targetDim;
+
+  private Dataset(int size, int inputDim, int[] oneHot, int activePerExample, float[] dense,
+      int[] labels, int numClasses, float[] values, int targetDim) {
+    this.size = size;
+    this.inputDim = inputDim;
+    this.oneHot = oneHot;
+    this.activePerExample = activePerExample;
+    this.dense = dense;
+    this.labels = labels;
+    this.numClasses = numClasses;
+    this.values = values;
+    this.targetDim = targetDim;
+  }
+
+  public static Dataset oneHotClassification(int inputDim, int[] active, int activePerExample, int[] labels, int numClasses) {
+    int size = labels.length;
+    if (active.length != size * activePerExample) throw new IllegalArgumentException("active indices do not match labels");
+    return new Dataset(size, inputDim, active, activePerExample, null, labels, numClasses, null, 0);
+  }
+
+  public static Dataset denseClassification(int inputDim, float[] x, int[] labels, int numClasses) {
+    if (x.length != (long) labels.length * inputDim) throw new IllegalArgumentException("inputs do not match labels");
+    return new Dataset(labels.length, inputDim, null, 0, x, labels, numClasses, null, 0);
+  }
+
+  public static Dataset denseRegression(int inputDim, float[] x, float[] y, int targetDim) {
+    int size = y.length / targetDim;
+    if (x.length != (long) size * inputDim) throw new IllegalArgumentException("inputs do not match targets");
+    return new Dataset(size, inputDim, null, 0, x, null, 0, y, targetDim);
+  }
+
+  public boolean isOneHot() { return oneHot != null; }
+  public boolean isClassification() { return labels != null; }
+
+  /** The examples at the given positions, as a new dataset. */
+  public Dataset subset(int[] positions) {
+    int n = positions.length;
+    int[] lab = labels == null ? null : new int[n];
+    float[] val = values == null ? null : new float[n * targetDim];
+    int[] act = oneHot == null ? null : new int[n * activePerExample];
+    float[] x = dense == null ? null : new float[n * inputDim];
+    for (int i = 0; i < n; i++) {
+      int p = positions[i];
+      if (lab != null) lab[i] = labels[p];
+      if (val != null) System.arraycopy(values, p * targetDim, val, i * targetDim, targetDim);
+      if (act != null) System.arraycopy(oneHot, p * activePerExample, act, i * activePerExample, activePerExample);
+      if (x != null) System.arraycopy(dense, p * inputDim, x, i * inputDim, inputDim);
+    }
+    return new Dataset(n, inputDim, act, activePerExample, x, lab, numClasses, val, targetDim);
+  }
+}

@@ -1,0 +1,96 @@
+package dev.egd.linalg;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_full;
+
+/**
+ * The one door to OpenBLAS: row-major float32 (and a little float64) BLAS and LAPACK.
+ *
+ * <p>Nothing outside this package calls OpenBLAS. OpenBLAS is pinned to one thread: its own pool
+ * spin-waits and collapses when the cores are shared; egd parallelises with Java threads instead.
+ *
+ * <p>Note on arrays: JavaCPP passes a Java {@code float[]} to native code by copying the
+ * <em>whole</em> array in and out. Every matrix handed to these methods should therefore be its
+ * own exactly-sized array, never a view into a large buffer; that is why egd's tensors each own
+ * their array.
+ */
+public final class Blas {
+  private static final int ROW = openblas_full.CblasRowMajor;
+  private static final int NO = openblas_full.CblasNoTrans;
+  private static final int T = openblas_full.CblasTrans;
+  private static final int UPPER = openblas_full.CblasUpper;
+
+  static {
+    Loader.load(openblas_full.class);
+    openblas_full.openblas_set_num_threads(1);
+  }
+
+  private Blas() {}
+
+  /** Forces native loading (and the one-thread pin) now rather than on first use. */
+  public static String config() {
+    return openblas_full.openblas_get_config().getString().trim();
+  }
+
+  /** C = alpha * op(A) * op(B) + beta * C, all row-major; op(A) is m x k, op(B) is k x n. */
+  public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc) {
+    if (m == 0 || n == 0) return;
+    openblas_full.cblas_sgemm(ROW, transA ? T : NO, transB ? T : NO, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
+
+  /** Plain row-major C = A * B with A m x k, B k x n. */
+  public static void gemm(int m, int n, int k, float[] a, float[] b, float[] c) {
+    gemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n);
+  }
+
+  /** Upper triangle of C = alpha * A * A^T + beta * C (trans=false, A is n x k) or A^T * A (trans=true, A is k x n). */
+  public static void syrk(boolean trans, int n, int k, float alpha, float[] a, int lda, float beta, float[] c, int ldc) {
+    openblas_full.cblas_ssyrk(ROW, UPPER, trans ? T : NO, n, k, alpha, a, lda, beta, c, ldc);
+  }
+
+  public static void dsyrk(boolean trans, int n, int k, double alpha, double[] a, int lda, double beta, double[] c, int ldc) {
+    openblas_full.cblas_dsyrk(ROW, UPPER, trans ? T : NO, n, k, alpha, a, lda, beta, c, ldc);
+  }
+
+  /** C = alpha * A * B + beta * C with A symmetric (upper triangle used) m x m, B m x n. */
+  public static void symmLeft(int m, int n, float alpha, float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc) {
+    openblas_full.cblas_ssymm(ROW, openblas_full.CblasLeft, UPPER, m, n, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
+
+  /** C = alpha * B * A + beta * C with A symmetric (upper triangle used) n x n, B m x n. */
+  public static void symmRight(int m, int n, float alpha, float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc) {
+    openblas_full.cblas_ssymm(ROW, openblas_full.CblasRight, UPPER, m, n, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
+
+  /** Eigenvalues (ascending, into w) and eigenvectors (columns of a, row-major) of a symmetric matrix, upper triangle given. */
+  public static void syevd(int n, float[] a, float[] w) {
+    int info = openblas_full.LAPACKE_ssyevd(openblas_full.LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', n, a, n, w);
+    check("ssyevd", info);
+  }
+
+  public static void dsyevd(int n, double[] a, double[] w) {
+    int info = openblas_full.LAPACKE_dsyevd(openblas_full.LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', n, a, n, w);
+    check("dsyevd", info);
+  }
+
+  /**
+   * Thin SVD of the m x n matrix a (destroyed): a = U diag(s) VT, U m x r, VT r x n, r = min(m, n),
+   * singular values descending.
+   */
+  public static void gesdd(int m, int n, float[] a, float[] s, float[] u, float[] vt) {
+    int r = Math.min(m, n);
+    int info = openblas_full.LAPACKE_sgesdd(openblas_full.LAPACK_ROW_MAJOR, (byte) 'S', m, n, a, n, s, u, r, vt, n);
+    check("sgesdd", info);
+  }
+
+  /** Overwrites the m x n matrix a (m &gt;= n) with the n orthonormal columns of its thin QR factor. */
+  public static void orthonormalizeColumns(int m, int n, float[] a, float[] tau) {
+    check("sgeqrf", openblas_full.LAPACKE_sgeqrf(openblas_full.LAPACK_ROW_MAJOR, m, n, a, n, tau));
+    check("sorgqr", openblas_full.LAPACKE_sorgqr(openblas_full.LAPACK_ROW_MAJOR, m, n, n, a, n, tau));
+  }
+
+  private static void check(String routine, int info) {
+    if (info != 0) throw new ArithmeticException(routine + " failed (info = " + info + ")");
+  }
+}

@@ -1,0 +1,30 @@
+package dev.egd.nn;
+
+import dev.egd.data.Dataset;
+
+/** A model as a forward/backward pair over flat arrays, with per-thread workspaces. */
+public interface Model {
+  ParamSet params();
+
+  int outputDim();
+
+  /** Buffers for up to maxRows examples; one per thread. */
+  Workspace newWorkspace(int maxRows);
+
+  /** Outputs for examples idx[off .. off+n) of d into ws.out(). */
+  void forward(Dataset d, int[] idx, int off, int n, Workspace ws);
+
+  /** After forward on the same examples: gradients from ws.dOut() overwrite grads. */
+  void backward(Dataset d, int[] idx, int off, int n, Workspace ws, ParamSet grads);
+
+  /** A one-line description of the architecture. */
+  String describe();
+
+  interface Workspace {
+    float[] out();
+
+    float[] dOut();
+
+    int maxRows();
+  }
+}

@@ -1,0 +1,58 @@
+package dev.egd.optim;
+
+import dev.egd.nn.ParamSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Applies transforms in order: {@code chain(egd(first()), sgd(0.7))}. */
+public final class Chain implements GradientTransform {
+  private final List<GradientTransform> links;
+
+  public Chain(List<GradientTransform> links) {
+    if (links.isEmpty()) throw new IllegalArgumentException("a chain needs at least one transform");
+    this.links = List.copyOf(links);
+  }
+
+  public static Chain of(GradientTransform... links) { return new Chain(List.of(links)); }
+
+  public List<GradientTransform> links() { return links; }
+
+  @Override public void init(ParamSet params, long seed) {
+    for (int i = 0; i < links.size(); i++) links.get(i).init(params, seed * 31 + i);
+  }
+
+  @Override public void update(ParamSet grads, ParamSet params, long step) {
+    for (GradientTransform t : links) t.update(grads, params, step);
+  }
+
+  @Override public void onEvaluation(double testAccuracy, long epoch) {
+    for (GradientTransform t : links) t.onEvaluation(testAccuracy, epoch);
+  }
+
+  @Override public String describe() {
+    return links.stream().map(GradientTransform::describe).collect(Collectors.joining(" -> "));
+  }
+
+  @Override public Map<String, Object> stats() {
+    Map<String, Object> all = new LinkedHashMap<>();
+    for (GradientTransform t : links) all.putAll(t.stats());
+    return all;
+  }
+
+  @Override public boolean active() {
+    for (GradientTransform t : links) if (!t.active()) return false;
+    return true;
+  }
+
+  static List<GradientTransform> flatten(List<GradientTransform> in) {
+    List<GradientTransform> out = new ArrayList<>();
+    for (GradientTransform t : in) {
+      if (t instanceof Chain) out.addAll(flatten(((Chain) t).links));
+      else out.add(t);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.egd.optim;
+
+import dev.egd.linalg.ExactEgd;
+import dev.egd.nn.ParamSet;
+import dev.egd.nn.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Exact egalitarian gradient descent on the selected gradient matrices: G = U S V^T becomes U V^T. */
+public final class Egd implements GradientTransform {
+  private final ParamSelector selector;
+  private final ExactEgd.Route route;
+  private final float floor;
+  private int[] selected;
+  private ExactEgd[] kernels;
+  private float[][] out;
+  private String names;
+
+  public Egd(ParamSelector selector, ExactEgd.Route route, float floor) {
+    this.selector = selector;
+    this.route = route;
+    this.floor = floor;
+  }
+
+  public Egd(ParamSelector selector) { this(selector, ExactEgd.Route.AUTO, ExactEgd.DEFAULT_FLOOR); }
+
+  @Override public void init(ParamSet params, long seed) {
+    selected = selector.select(params);
+    kernels = new ExactEgd[selected.length];
+    out = new float[selected.length][];
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < selected.length; i++) {
+      Tensor t = params.get(selected[i]);
+      kernels[i] = new ExactEgd(t.rows, t.cols, route, floor);
+      out[i] = new float[t.size()];
+      sb.append(i == 0 ? "" : ",").append(t.name);
+    }
+    names = sb.toString();
+  }
+
+  @Override public void update(ParamSet grads, ParamSet params, long step) {
+    for (int i = 0; i < selected.length; i++) {
+      float[] g = grads.get(selected[i]).data;
+      kernels[i].apply(g, out[i]);
+      System.arraycopy(out[i], 0, g, 0, g.length);
+    }
+  }
+
+  /** The kernel for the i-th selected matrix (for diagnostics). */
+  public ExactEgd kernel(int i) { return kernels[i]; }
+
+  @Override public String describe() {
+    return "egd(" + (names == null ? selector : names) + ", " + route.name().toLowerCase() + ")";
+  }
+
+  @Override public Map<String, Object> stats() {
+    long g32 = 0, g64 = 0, svd = 0;
+    for (ExactEgd k : kernels) {
+      g32 += k.gram32Count();
+      g64 += k.gram64Count();
+      svd += k.svdCount();
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("egd_route_gram32", g32);
+    m.put("egd_route_gram64", g64);
+    m.put("egd_route_svd", svd);
+    return m;
+  }
+}

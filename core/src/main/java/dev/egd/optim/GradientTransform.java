@@ -1,0 +1,31 @@
+package dev.egd.optim;
+
+import dev.egd.nn.ParamSet;
+import java.util.Map;
+
+/**
+ * A gradient transformation in the style of optax: it owns its state, knows nothing about the
+ * model, and rewrites a gradient in place. Transforms compose with {@link Chain}; the optimizer is
+ * the last link and turns the gradient into the update that is added to the parameters.
+ *
+ * <p>Life cycle: {@link #init} once with the parameter layout (allocate state and workspaces there),
+ * then {@link #update} every step, which should allocate nothing.
+ */
+public interface GradientTransform {
+  void init(ParamSet params, long seed);
+
+  /** Rewrites grads in place; {@code step} counts updates from 0. */
+  void update(ParamSet grads, ParamSet params, long step);
+
+  /** Told after every evaluation; switch-off policies listen here. */
+  default void onEvaluation(double testAccuracy, long epoch) {}
+
+  /** A short description, e.g. {@code egd(W1, auto)}. */
+  String describe();
+
+  /** Counters worth reporting (routes taken, steps active...), keyed by name. */
+  default Map<String, Object> stats() { return Map.of(); }
+
+  /** Whether this transform (or any part of it) still changes gradients: false once switched off. */
+  default boolean active() { return true; }
+}

@@ -1,0 +1,25 @@
+package dev.egd.optim;
+
+import dev.egd.nn.ParamSet;
+
+/** Plain stochastic gradient descent: update = -lr * g. The last link of a chain. */
+public final class Sgd implements GradientTransform {
+  private final float lr;
+
+  public Sgd(double lr) {
+    if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("--lr must be > 0: " + lr);
+    this.lr = (float) lr;
+  }
+
+  @Override public void init(ParamSet params, long seed) {}
+
+  @Override public void update(ParamSet grads, ParamSet params, long step) {
+    float s = -lr;
+    for (int i = 0; i < grads.count(); i++) {
+      float[] g = grads.get(i).data;
+      for (int j = 0; j < g.length; j++) g[j] *= s;
+    }
+  }
+
+  @Override public String describe() { return "sgd(lr=" + lr + ")"; }
+}

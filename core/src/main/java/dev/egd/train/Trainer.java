@@ -1,0 +1,197 @@
+package dev.egd.train;
+
+import dev.egd.data.Dataset;
+import dev.egd.data.Split;
+import dev.egd.nn.LossStats;
+import dev.egd.nn.Loss;
+import dev.egd.nn.Model;
+import dev.egd.nn.ParamSet;
+import dev.egd.nn.Tensor;
+import dev.egd.optim.GradientTransform;
+import dev.egd.util.Rng;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * The training loop: shuffled minibatches, data-parallel shards on Java threads, gradient transforms,
+ * full train and test evaluation after every epoch, and milestones.
+ *
+ * <p>Determinism: a batch is cut into as many contiguous shards as there are threads; shard
+ * gradients are summed in shard order. The same seed and thread count therefore give the same bits.
+ */
+public final class Trainer {
+  /** Rows per evaluation block: bounds workspace size and keeps JavaCPP's array copies small. */
+  static final int EVAL_CHUNK = 512;
+  static final long STREAM_SHUFFLE = 0x5417L;
+
+  private final Model model;
+  private final Loss loss;
+  private final Split data;
+  private final GradientTransform transform;
+  private final TrainSettings settings;
+  private volatile boolean stopRequested;
+
+  public Trainer(Model model, Loss loss, Split data, GradientTransform transform, TrainSettings settings) {
+    this.model = model;
+    this.loss = loss;
+    this.data = data;
+    this.transform = transform;
+    this.settings = settings;
+    if (data.train().size < settings.batch())
+      throw new IllegalArgumentException("--batch " + settings.batch() + " exceeds the " + data.train().size + " training examples");
+  }
+
+  /** Asks a running {@link #run} to stop after the current epoch; it returns with status interrupted. */
+  public void requestStop() { stopRequested = true; }
+
+  public RunResult run(TrainListener listener) {
+    long t0 = System.nanoTime();
+    final int threads = settings.threads();
+    final int batch = settings.batch();
+    final Dataset train = data.train(), test = data.test();
+    final ParamSet params = model.params();
+    final int outDim = model.outputDim();
+
+    final ParamSet[] grads = new ParamSet[threads];
+    final Model.Workspace[] trainWs = new Model.Workspace[threads];
+    final Model.Workspace[] evalWs = new Model.Workspace[threads];
+    final LossStats[] stats = new LossStats[threads];
+    final int shardRows = (batch + threads - 1) / threads;
+    for (int s = 0; s < threads; s++) {
+      grads[s] = params.zerosLike();
+      trainWs[s] = model.newWorkspace(shardRows);
+      evalWs[s] = model.newWorkspace(EVAL_CHUNK);
+      stats[s] = new LossStats();
+    }
+    final int[] order = new int[train.size];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    final int[] iota = new int[Math.max(train.size, test.size)];
+    for (int i = 0; i < iota.length; i++) iota[i] = i;
+    final Rng shuffleRng = new Rng(settings.seed(), STREAM_SHUFFLE);
+    transform.init(params, settings.seed());
+    final float l2 = (float) settings.l2();
+    final float scale = 1f / batch;
+    final int stepsPerEpoch = train.size / batch;
+
+    final int[] batchStart = new int[1];
+    IntConsumer trainShard = s -> {
+      int from = s * shardRows;
+      int n = Math.min(batch, from + shardRows) - from;
+      LossStats st = stats[s];
+      st.clear();
+      if (n <= 0) {
+        grads[s].zero();
+        return;
+      }
+      Model.Workspace ws = trainWs[s];
+      int off = batchStart[0] + from;
+      model.forward(train, order, off, n, ws);
+      loss.evaluate(ws.out(), n, outDim, train, order, off, ws.dOut(), scale, st);
+      model.backward(train, order, off, n, ws, grads[s]);
+    };
+    final Dataset[] evalSet = new Dataset[1];
+    IntConsumer evalShard = s -> {
+      Dataset d = evalSet[0];
+      int per = (d.size + threads - 1) / threads;
+      int from = Math.min(d.size, s * per), to = Math.min(d.size, from + per);
+      LossStats st = stats[s];
+      st.clear();
+      for (int off = from; off < to; off += EVAL_CHUNK) {
+        int n = Math.min(EVAL_CHUNK, to - off);
+        model.forward(d, iota, off, n, evalWs[s]);
+        loss.evaluate(evalWs[s].out(), n, outDim, d, iota, off, null, 0f, st);
+      }
+    };
+
+    List<EpochRecord> history = new ArrayList<>();
+    Long epochsToTarget = null, stepsToTarget = null;
+    Double secondsToTarget = null;
+    String status = "completed", message = null;
+    long step = 0, epoch = 0;
+    double setup = (System.nanoTime() - t0) / 1e9;
+    long start = System.nanoTime();
+    EpochRecord last = null;
+    LossStats total = new LossStats();
+    try (Workers workers = new Workers(threads)) {
+      epochs:
+      while (epoch < settings.epochs()) {
+        shuffleRng.shuffle(order, order.length);
+        for (int b = 0; b < stepsPerEpoch; b++) {
+          batchStart[0] = b * batch;
+          workers.run(trainShard);
+          double batchLoss = 0;
+          for (int s = 0; s < threads; s++) batchLoss += stats[s].lossSum;
+          if (!Double.isFinite(batchLoss)) {
+            status = "diverged";
+            message = "loss became " + batchLoss + " at epoch " + (epoch + 1) + ", step " + (step + 1) + "; stopped, metrics so far kept";
+            break epochs;
+          }
+          ParamSet g = grads[0];
+          for (int s = 1; s < threads; s++) g.add(grads[s]);
+          if (l2 != 0f) {
+            for (int i = 0; i < params.count(); i++) {
+              Tensor p = params.get(i);
+              if (p.kind != Tensor.Kind.WEIGHT) continue;
+              float[] gd = g.get(i).data, pd = p.data;
+              for (int j = 0; j < pd.length; j++) gd[j] += l2 * pd[j];
+            }
+          }
+          transform.update(g, params, step);
+          for (int i = 0; i < params.count(); i++) {
+            float[] pd = params.get(i).data, gd = g.get(i).data;
+            for (int j = 0; j < pd.length; j++) pd[j] += gd[j];
+          }
+          step++;
+        }
+        epoch++;
+        if (!params.allFinite()) {
+          status = "diverged";
+          message = "parameters became non-finite in epoch " + epoch + "; stopped, metrics so far kept";
+          break;
+        }
+        evalSet[0] = train;
+        workers.run(evalShard);
+        total.clear();
+        for (LossStats st : stats) total.add(st);
+        double trainLoss = total.meanLoss(), trainAcc = total.accuracy();
+        evalSet[0] = test;
+        workers.run(evalShard);
+        total.clear();
+        for (LossStats st : stats) total.add(st);
+        double testLoss = total.meanLoss(), testAcc = total.accuracy();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        transform.onEvaluation(testAcc, epoch);
+        last = new EpochRecord(epoch, step, trainLoss, trainAcc, testLoss, testAcc,
+            params.norm(Tensor.Kind.WEIGHT), seconds, transform.active());
+        history.add(last);
+        if (epochsToTarget == null && testAcc > settings.target()) {
+          epochsToTarget = epoch;
+          stepsToTarget = step;
+          secondsToTarget = seconds;
+        }
+        listener.onEpoch(last);
+        if (!Double.isFinite(trainLoss)) {
+          status = "diverged";
+          message = "training loss became " + trainLoss + " at epoch " + epoch + "; stopped, metrics so far kept";
+          break;
+        }
+        if (epochsToTarget != null && settings.stopAfter() >= 0 && epoch - epochsToTarget >= settings.stopAfter()) {
+          status = "stopped-after-target";
+          break;
+        }
+        if (stopRequested) {
+          status = "interrupted";
+          message = "stopped on request after epoch " + epoch;
+          break;
+        }
+      }
+    }
+    double totalSeconds = (System.nanoTime() - start) / 1e9;
+    RunResult result = new RunResult(status, message, epoch, step, epochsToTarget, stepsToTarget, secondsToTarget,
+        settings.target(), last, totalSeconds, epoch == 0 ? Double.NaN : totalSeconds / epoch, setup, history,
+        transform.stats());
+    listener.onFinish(result);
+    return result;
+  }
+}

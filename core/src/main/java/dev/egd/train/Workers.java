@@ -1,0 +1,82 @@
+package dev.egd.train;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+
+/**
+ * A fixed group of threads that run one task per shard, {@code task(0..n-1)}, and wait for all of
+ * them. The calling thread runs shard 0. Threads park while idle (no spin-waiting: the machine's
+ * cores may be shared) and nothing is allocated per call.
+ */
+public final class Workers implements AutoCloseable {
+  private final int n;
+  private final Thread[] threads;
+  private final AtomicInteger pending = new AtomicInteger();
+  private volatile IntConsumer task;
+  private volatile int generation;
+  private volatile boolean closed;
+  private volatile Thread caller;
+  private volatile Throwable failure;
+
+  public Workers(int n) {
+    if (n < 1) throw new IllegalArgumentException("--threads must be >= 1: " + n);
+    this.n = n;
+    threads = new Thread[n - 1];
+    for (int i = 1; i < n; i++) {
+      int id = i;
+      Thread t = new Thread(() -> loop(id), "egd-worker-" + i);
+      t.setDaemon(true);
+      threads[i - 1] = t;
+      t.start();
+    }
+  }
+
+  public int size() { return n; }
+
+  /** Runs task(i) for every shard i in [0, n) and returns when all are done. */
+  public void run(IntConsumer task) {
+    if (n == 1) {
+      task.accept(0);
+      return;
+    }
+    this.task = task;
+    this.caller = Thread.currentThread();
+    pending.set(n - 1);
+    generation++;
+    for (Thread t : threads) LockSupport.unpark(t);
+    Throwable own = null;
+    try {
+      task.accept(0);
+    } catch (Throwable e) {
+      own = e;
+    }
+    while (pending.get() > 0) LockSupport.park(this);
+    Throwable f = failure;
+    failure = null;
+    if (own == null) own = f;
+    if (own instanceof RuntimeException) throw (RuntimeException) own;
+    if (own instanceof Error) throw (Error) own;
+    if (own != null) throw new RuntimeException(own);
+  }
+
+  private void loop(int id) {
+    int seen = 0;
+    while (true) {
+      while (generation == seen && !closed) LockSupport.park(this);
+      if (closed) return;
+      seen = generation;
+      try {
+        task.accept(id);
+      } catch (Throwable e) {
+        failure = e;
+      }
+      if (pending.decrementAndGet() == 0) LockSupport.unpark(caller);
+    }
+  }
+
+  @Override public void close() {
+    closed = true;
+    for (Thread t : threads) LockSupport.unpark(t);
+  }
+}

@@ -1,0 +1,115 @@
+package dev.egd.util;
+
+/**
+ * A small, fully specified pseudo-random generator (xoshiro256**, seeded by SplitMix64).
+ *
+ * <p>Written out here rather than taken from {@code java.util} so that the same seed gives the same
+ * numbers on every JDK: reproducibility across JVM versions is part of egd's contract. Gaussians use
+ * the Box-Muller transform in double precision.
+ */
+public final class Rng {
+  private long s0, s1, s2, s3;
+  private double spareGaussian;
+  private boolean hasSpare;
+
+  /** A generator for one named stream of a run: the same (seed, stream) always gives the same numbers. */
+  public Rng(long seed, long stream) {
+    long x = seed * 0x9E3779B97F4A7C15L + stream * 0xD1B54A32D192ED03L + 0x632BE59BD9B4E019L;
+    long[] z = new long[1];
+    z[0] = x;
+    s0 = splitMix(z);
+    s1 = splitMix(z);
+    s2 = splitMix(z);
+    s3 = splitMix(z);
+  }
+
+  public Rng(long seed) {
+    this(seed, 0);
+  }
+
+  private static long splitMix(long[] state) {
+    long z = (state[0] += 0x9E3779B97F4A7C15L);
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  public long nextLong() {
+    long result = Long.rotateLeft(s1 * 5, 7) * 9;
+    long t = s1 << 17;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = Long.rotateLeft(s3, 45);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits. */
+  public double nextDouble() {
+    return (nextLong() >>> 11) * 0x1.0p-53;
+  }
+
+  /** Uniform integer in [0, bound), without modulo bias (Lemire's method). */
+  public int nextInt(int bound) {
+    if (bound <= 0) throw new IllegalArgumentException("bound must be positive: " + bound);
+    long m = (nextLong() >>> 32) * bound;
+    long low = m & 0xFFFFFFFFL;
+    if (low < bound) {
+      long threshold = (0x100000000L - bound) % bound;
+      while (low < threshold) {
+        m = (nextLong() >>> 32) * bound;
+        low = m & 0xFFFFFFFFL;
+      }
+    }
+    return (int) (m >>> 32);
+  }
+
+  /** Standard normal deviate (Box-Muller). */
+  public double nextGaussian() {
+    if (hasSpare) {
+      hasSpare = false;
+      return spareGaussian;
+    }
+    double u1;
+    do {
+      u1 = nextDouble();
+    } while (u1 <= 0);
+    double u2 = nextDouble();
+    double r = Math.sqrt(-2 * Math.log(u1));
+    double theta = 2 * Math.PI * u2;
+    spareGaussian = r * Math.sin(theta);
+    hasSpare = true;
+    return r * Math.cos(theta);
+  }
+
+  /** Fills {@code out[0..n)} with N(0, std^2) samples. */
+  public void fillGaussian(float[] out, int n, double std) {
+    for (int i = 0; i < n; i++) out[i] = (float) (nextGaussian() * std);
+  }
+
+  /** Fisher-Yates shuffle of {@code a[0..n)}. */
+  public void shuffle(int[] a, int n) {
+    for (int i = n - 1; i > 0; i--) {
+      int j = nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+
+  /** The full generator state, for checkpoints. */
+  public long[] state() {
+    return new long[] {s0, s1, s2, s3, hasSpare ? 1 : 0, Double.doubleToRawLongBits(spareGaussian)};
+  }
+
+  public void restore(long[] state) {
+    s0 = state[0];
+    s1 = state[1];
+    s2 = state[2];
+    s3 = state[3];
+    hasSpare = state[4] != 0;
+    spareGaussian = Double.longBitsToDouble(state[5]);
+  }
+}

@@ -1,0 +1,152 @@
+package dev.egd.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.egd.util.Rng;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class ExactEgdTest {
+  private static final ExactEgd.Route[] ACCURATE = {ExactEgd.Route.AUTO, ExactEgd.Route.GRAM64, ExactEgd.Route.SVD};
+
+  /**
+   * The polar factor Q = U V^T of a full-row-rank G (m <= n) is the unique Q with orthonormal rows
+   * and Q G^T symmetric positive definite; both are checked here in double precision.
+   */
+  private static void assertPolarFactorOfFullRowRank(float[] g, float[] q, int m, int n, double tol) {
+    double[] gd = Mat.toDouble(g), qd = Mat.toDouble(q);
+    double[] qqt = Mat.mul(qd, Mat.transpose(qd, m, n), m, n, m);
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < m; j++) assertEquals(i == j ? 1 : 0, qqt[i * m + j], tol, "Q Q^T at " + i + "," + j);
+    double[] p = Mat.mul(qd, Mat.transpose(gd, m, n), m, n, m); // = U S U^T
+    double scale = Mat.frob(p);
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < i; j++) assertEquals(p[i * m + j], p[j * m + i], tol * scale, "Q G^T symmetric");
+    for (int i = 0; i < m; i++) assertTrue(p[i * m + i] > 0, "Q G^T has a positive diagonal");
+  }
+
+  @ParameterizedTest
+  @EnumSource(ExactEgd.Route.class)
+  void randomWideMatrixBecomesItsPolarFactor(ExactEgd.Route route) {
+    int m = 30, n = 70;
+    float[] g = new float[m * n];
+    new Rng(1).fillGaussian(g, g.length, 1.0);
+    float[] out = new float[m * n];
+    new ExactEgd(m, n, route, 1e-6f).apply(g, out);
+    assertPolarFactorOfFullRowRank(g, out, m, n, route == ExactEgd.Route.GRAM32 ? 1e-3 : 1e-5);
+  }
+
+  @ParameterizedTest
+  @EnumSource(ExactEgd.Route.class)
+  void tallMatrixUsesTheOtherGramAndAgreesWithSvd(ExactEgd.Route route) {
+    int m = 80, n = 25;
+    float[] g = new float[m * n];
+    new Rng(2).fillGaussian(g, g.length, 0.01);
+    float[] out = new float[m * n], ref = new float[m * n];
+    new ExactEgd(m, n, route, 1e-6f).apply(g, out);
+    new ExactEgd(m, n, ExactEgd.Route.SVD, 1e-6f).apply(g, ref);
+    assertTrue(Mat.relDiff(out, ref) < (route == ExactEgd.Route.GRAM32 ? 1e-3 : 1e-5), "route " + route);
+    float[] s = Mat.singularValues(out, m, n);
+    for (float v : s) assertEquals(1.0, v, 1e-4);
+  }
+
+  @Test
+  void illConditionedMatrixKeepsSingularVectorsAndGetsUnitSingularValues() {
+    int m = 40, n = 90;
+    double[] s = new double[m];
+    for (int i = 0; i < m; i++) s[i] = Math.pow(10, -4.0 * i / (m - 1)); // condition number 1e4
+    Rng rng = new Rng(3);
+    float[] g = Mat.toFloat(Mat.withSpectrum(m, n, s, rng));
+    float[] ref = new float[m * n];
+    new ExactEgd(m, n, ExactEgd.Route.SVD, 1e-6f).apply(g, ref);
+    for (ExactEgd.Route route : ACCURATE) {
+      float[] out = new float[m * n];
+      new ExactEgd(m, n, route, 1e-6f).apply(g, out);
+      assertTrue(Mat.relDiff(out, ref) < 2e-3, route + " vs svd: " + Mat.relDiff(out, ref));
+      float[] sv = Mat.singularValues(out, m, n);
+      for (float v : sv) assertEquals(1.0, v, 2e-3, route + " singular value");
+      assertPolarFactorOfFullRowRank(g, out, m, n, 2e-3);
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"30, 60, 10", "60, 30, 7", "20, 20, 1"})
+  void rankDeficientMatrixHasUnitSingularValuesOnItsRangeAndZeroElsewhere(int m, int n, int rank) {
+    double[] s = new double[rank];
+    for (int i = 0; i < rank; i++) s[i] = 1.0 + i;
+    float[] g = Mat.toFloat(Mat.withSpectrum(m, n, s, new Rng(4)));
+    for (ExactEgd.Route route : ACCURATE) {
+      float[] out = new float[m * n];
+      new ExactEgd(m, n, route, 1e-6f).apply(g, out);
+      float[] sv = Mat.singularValues(out, m, n);
+      for (int i = 0; i < sv.length; i++) {
+        assertTrue(Float.isFinite(sv[i]));
+        assertEquals(i < rank ? 1.0 : 0.0, sv[i], 1e-3, route + " singular value " + i);
+      }
+      // The output stays in G's range: projecting onto G's column space changes nothing.
+      float[] back = new float[m * n];
+      new ExactEgd(m, n, ExactEgd.Route.SVD, 1e-6f).apply(g, back);
+      double[] pu = Mat.mul(Mat.toDouble(back), Mat.transpose(Mat.toDouble(back), m, n), m, n, m); // U U^T
+      double[] proj = Mat.mul(pu, Mat.toDouble(out), m, m, n);
+      assertTrue(Mat.maxAbsDiff(proj, Mat.toDouble(out)) < 1e-3, route + " output leaves the range of G");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ExactEgd.Route.class)
+  void zeroStaysZeroAndNothingIsNaN(ExactEgd.Route route) {
+    float[] g = new float[12 * 9], out = new float[12 * 9];
+    java.util.Arrays.fill(out, 7f);
+    new ExactEgd(12, 9, route, 1e-6f).apply(g, out);
+    for (float v : out) assertEquals(0f, v);
+  }
+
+  @Test
+  void singularValuesBelowTheFloorShrinkInsteadOfBlowingUp() {
+    // s = (1e-3, 1e-8): the second direction lies below the absolute floor 1e-6 and keeps weight s/floor.
+    int m = 2, n = 3;
+    double[] s = {1e-3, 1e-8};
+    float[] g = Mat.toFloat(Mat.withSpectrum(m, n, s, new Rng(5)));
+    float[] out = new float[m * n];
+    new ExactEgd(m, n, ExactEgd.Route.SVD, 1e-6f).apply(g, out);
+    float[] sv = Mat.singularValues(out, m, n);
+    assertEquals(1.0, sv[0], 1e-4);
+    assertTrue(sv[1] < 0.05, "tiny direction stays small: " + sv[1]);
+  }
+
+  @Test
+  void autoFallsBackToDoublePrecisionForIllConditionedInput() {
+    int m = 20, n = 40;
+    double[] s = new double[m];
+    for (int i = 0; i < m; i++) s[i] = Math.pow(10, -3.0 * i / (m - 1));
+    float[] g = Mat.toFloat(Mat.withSpectrum(m, n, s, new Rng(6)));
+    ExactEgd auto = new ExactEgd(m, n);
+    assertEquals(ExactEgd.Route.GRAM64, auto.apply(g, new float[m * n]));
+    float[] well = new float[m * n];
+    new Rng(7).fillGaussian(well, well.length, 1.0);
+    ExactEgd fresh = new ExactEgd(m, n);
+    assertEquals(ExactEgd.Route.GRAM32, fresh.apply(well, new float[m * n]));
+  }
+
+  @Property(tries = 25)
+  void everyAccurateRouteMatchesSvdOnRandomShapes(@ForAll @IntRange(min = 1, max = 40) int m,
+      @ForAll @IntRange(min = 1, max = 40) int n, @ForAll @IntRange(min = 0, max = 1000) int seed) {
+    float[] g = new float[m * n];
+    new Rng(seed).fillGaussian(g, g.length, 1.0);
+    float[] ref = new float[m * n];
+    new ExactEgd(m, n, ExactEgd.Route.SVD, 1e-6f).apply(g, ref);
+    for (ExactEgd.Route route : ACCURATE) {
+      float[] out = new float[m * n];
+      new ExactEgd(m, n, route, 1e-6f).apply(g, out);
+      double d = Mat.relDiff(out, ref);
+      // Random Gaussian matrices can be nearly singular when m ~ n; allow for that conditioning.
+      assertTrue(d < 5e-3 || Mat.singularValues(g, m, n)[Math.min(m, n) - 1] < 1e-2, route + " " + m + "x" + n + ": " + d);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.egd.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.egd.data.Dataset;
+import dev.egd.util.Rng;
+import org.junit.jupiter.api.Test;
+
+/** Backward passes against central finite differences of the forward pass. */
+class MlpGradientTest {
+  /** Mean loss over the examples of d. */
+  static double loss(Model model, Loss loss, Dataset d) {
+    int[] idx = new int[d.size];
+    for (int i = 0; i < idx.length; i++) idx[i] = i;
+    Model.Workspace ws = model.newWorkspace(d.size);
+    model.forward(d, idx, 0, d.size, ws);
+    LossStats st = new LossStats();
+    loss.evaluate(ws.out(), d.size, model.outputDim(), d, idx, 0, null, 0f, st);
+    return st.meanLoss();
+  }
+
+  static ParamSet analytic(Model model, Loss loss, Dataset d) {
+    int[] idx = new int[d.size];
+    for (int i = 0; i < idx.length; i++) idx[i] = i;
+    Model.Workspace ws = model.newWorkspace(d.size);
+    model.forward(d, idx, 0, d.size, ws);
+    loss.evaluate(ws.out(), d.size, model.outputDim(), d, idx, 0, ws.dOut(), 1f / d.size, new LossStats());
+    ParamSet g = model.params().zerosLike();
+    model.backward(d, idx, 0, d.size, ws, g);
+    return g;
+  }
+
+  /** Checks every parameter entry: |analytic - numeric| <= 2e-2 * max(|numeric|, 1e-2 * scale). */
+  static void check(Model model, Loss loss, Dataset d) {
+    ParamSet g = analytic(model, loss, d);
+    double worst = 0;
+    int checked = 0;
+    for (int t = 0; t < model.params().count(); t++) {
+      Tensor p = model.params().get(t);
+      float[] ga = g.get(t).data;
+      double scale = 0;
+      for (float v : ga) scale = Math.max(scale, Math.abs(v));
+      for (int i = 0; i < p.size(); i++) {
+        float orig = p.data[i];
+        float h = 1e-2f * Math.max(1f, Math.abs(orig));
+        p.data[i] = orig + h;
+        double up = loss(model, loss, d);
+        p.data[i] = orig - h;
+        double down = loss(model, loss, d);
+        p.data[i] = orig;
+        double numeric = (up - down) / ((double) (orig + h) - (orig - h));
+        double err = Math.abs(ga[i] - numeric) / Math.max(Math.abs(numeric), 1e-2 * scale + 1e-6);
+        worst = Math.max(worst, err);
+        assertTrue(err < 3e-2, p.name + "[" + i + "]: analytic " + ga[i] + " vs numeric " + numeric);
+        checked++;
+      }
+    }
+    assertTrue(checked > 0);
+  }
+
+  /** Inputs far enough from the ReLU kinks that a finite-difference step never crosses one. */
+  @Test
+  void oneHotMlpWithCrossEntropy() {
+    Rng rng = new Rng(21);
+    int p = 5, n = 12;
+    int[] active = new int[2 * n];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      active[2 * i] = rng.nextInt(p);
+      active[2 * i + 1] = p + rng.nextInt(p);
+      labels[i] = rng.nextInt(p);
+    }
+    Dataset d = Dataset.oneHotClassification(2 * p, active, 2, labels, p);
+    Mlp mlp = new Mlp(new int[] {2 * p, 7, p}, true, false);
+    mlp.initHeNormal(rng, 0.5);
+    checkAwayFromKinks(mlp, new CrossEntropy(), d);
+  }
+
+  @Test
+  void deepDenseMlpWithBiasesEverywhere() {
+    Rng rng = new Rng(22);
+    int n = 10, in = 6, classes = 4;
+    float[] x = new float[n * in];
+    rng.fillGaussian(x, x.length, 1.0);
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) labels[i] = rng.nextInt(classes);
+    Dataset d = Dataset.denseClassification(in, x, labels, classes);
+    Mlp mlp = new Mlp(new int[] {in, 8, 5, classes}, true, true);
+    mlp.initUniformFanIn(rng, 2.0);
+    checkAwayFromKinks(mlp, new CrossEntropy(), d);
+  }
+
+  private static void checkAwayFromKinks(Mlp mlp, Loss loss, Dataset d) {
+    // Nudge first-layer biases so no pre-activation sits within the finite-difference step of 0.
+    for (int attempt = 0; attempt < 50 && nearKink(mlp, d); attempt++) {
+      float[] b1 = mlp.params().get("b1").data;
+      for (int j = 0; j < b1.length; j++) b1[j] += 0.037f;
+    }
+    check(mlp, loss, d);
+  }
+
+  private static boolean nearKink(Mlp mlp, Dataset d) {
+    Mlp probe = new Mlp(new int[] {mlp.inputDim(), mlp.sizes()[1]}, true, true); // linear: pre-activations
+    System.arraycopy(mlp.params().get("W1").data, 0, probe.params().get("W1").data, 0, probe.params().get("W1").size());
+    System.arraycopy(mlp.params().get("b1").data, 0, probe.params().get("b1").data, 0, probe.params().get("b1").size());
+    int[] idx = new int[d.size];
+    for (int i = 0; i < idx.length; i++) idx[i] = i;
+    Model.Workspace ws = probe.newWorkspace(d.size);
+    probe.forward(d, idx, 0, d.size, ws);
+    for (int i = 0; i < d.size * mlp.sizes()[1]; i++) if (Math.abs(ws.out()[i]) < 0.1) return true;
+    return false;
+  }
+
+  @Test
+  void crossEntropyMatchesDefinition() {
+    float[] out = {1f, 2f, 0.5f, -1f, 0f, 3f};
+    Dataset d = Dataset.denseClassification(1, new float[2], new int[] {1, 0}, 3);
+    LossStats st = new LossStats();
+    float[] dOut = new float[6];
+    new CrossEntropy().evaluate(out, 2, 3, d, new int[] {0, 1}, 0, dOut, 0.5f, st);
+    double l0 = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(0.5)) - 2;
+    double l1 = Math.log(Math.exp(-1) + Math.exp(0) + Math.exp(3)) + 1;
+    assertEquals(l0 + l1, st.lossSum, 1e-5);
+    assertEquals(1, st.correct); // row 0 predicts class 1 (right), row 1 predicts class 2 (wrong)
+    double z = Math.exp(1) + Math.exp(2) + Math.exp(0.5);
+    assertEquals(0.5 * (Math.exp(2) / z - 1), dOut[1], 1e-6);
+    assertEquals(0.5 * Math.exp(1) / z, dOut[0], 1e-6);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.egd.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.egd.data.ModularArithmetic;
+import dev.egd.data.Split;
+import dev.egd.linalg.RandomizedEgd;
+import dev.egd.nn.CrossEntropy;
+import dev.egd.nn.Mlp;
+import dev.egd.optim.Chain;
+import dev.egd.optim.Egd;
+import dev.egd.optim.EgdRandomized;
+import dev.egd.optim.GradientTransform;
+import dev.egd.optim.ParamSelector;
+import dev.egd.optim.Sgd;
+import dev.egd.optim.SwitchOff;
+import dev.egd.util.Rng;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+  static RunResult run(int p, double fraction, int width, int batch, GradientTransform t, long epochs, double target, int threads, long seed) {
+    Split split = ModularArithmetic.split(ModularArithmetic.Op.ADD, p, fraction, 0);
+    Mlp mlp = new Mlp(new int[] {2 * p, width, p}, true, false);
+    mlp.initHeNormal(new Rng(seed, 1), 0);
+    TrainSettings s = new TrainSettings(epochs, batch, target, 0, 1e-4, threads, seed);
+    return new Trainer(mlp, new CrossEntropy(), split, t, s).run(new TrainListener() {});
+  }
+
+  private static void assertSameMeasurements(List<EpochRecord> a, List<EpochRecord> b) {
+    assertEquals(a.size(), b.size());
+    for (int i = 0; i < a.size(); i++) {
+      EpochRecord x = a.get(i), y = b.get(i);
+      assertEquals(x.trainLoss(), y.trainLoss(), 0.0, "epoch " + x.epoch());
+      assertEquals(x.testAcc(), y.testAcc(), 0.0);
+      assertEquals(x.weightNorm(), y.weightNorm(), 0.0);
+    }
+  }
+
+  @Test
+  void sameSeedAndThreadsGiveIdenticalRuns() {
+    for (int threads : new int[] {1, 2}) {
+      RunResult a = run(13, 0.6, 32, 16, Chain.of(new EgdRandomized(ParamSelector.first(), 4, 1, 0, RandomizedEgd.Residual.DROP), new Sgd(0.5)), 15, 1.0, threads, 3);
+      RunResult b = run(13, 0.6, 32, 16, Chain.of(new EgdRandomized(ParamSelector.first(), 4, 1, 0, RandomizedEgd.Residual.DROP), new Sgd(0.5)), 15, 1.0, threads, 3);
+      assertSameMeasurements(a.history(), b.history());
+      RunResult c = run(13, 0.6, 32, 16, Chain.of(new EgdRandomized(ParamSelector.first(), 4, 1, 0, RandomizedEgd.Residual.DROP), new Sgd(0.5)), 15, 1.0, threads, 4);
+      assertTrue(a.last().trainLoss() != c.last().trainLoss(), "another seed gives another run");
+    }
+  }
+
+  @Test
+  void egdGroksInFewerEpochsThanVanilla() {
+    double target = 0.5;
+    RunResult egd = run(31, 0.6, 256, 128,
+        Chain.of(new SwitchOff(new Egd(ParamSelector.first()), 0.95, SwitchOff.Mode.STICKY), new Sgd(0.7)), 1500, target, 2, 0);
+    assertNotNull(egd.epochsToTarget(), "EGD reaches " + target + " test accuracy");
+    assertTrue(egd.last().trainAcc() > 0.99);
+    long cap = 2 * egd.epochsToTarget();
+    RunResult vanilla = run(31, 0.6, 256, 128, Chain.of(new Sgd(0.7)), cap, target, 2, 0);
+    assertNull(vanilla.epochsToTarget(), "vanilla needs more than " + cap + " epochs");
+    assertEquals(cap, vanilla.epochsRun());
+    assertTrue(vanilla.last().trainAcc() > 0.99, "vanilla fits the training set: it memorises, it has not grokked");
+  }
+
+  @Test
+  void divergenceStopsTheRunAndKeepsWhatWasMeasured() {
+    RunResult r = run(11, 0.5, 16, 8, Chain.of(new Sgd(1e6)), 50, 0.95, 1, 0);
+    assertEquals("diverged", r.status());
+    assertTrue(r.epochsRun() < 50);
+    assertTrue(r.message().contains("loss") || r.message().contains("non-finite"), r.message());
+  }
+
+  @Test
+  void stopAfterTargetEndsTheRun() {
+    Split split = ModularArithmetic.split(ModularArithmetic.Op.ADD, 11, 0.5, 0);
+    Mlp mlp = new Mlp(new int[] {22, 16, 11}, true, false);
+    mlp.initHeNormal(new Rng(0, 1), 0);
+    // target 0.01 is passed at once by any non-degenerate model; stop 3 epochs later
+    TrainSettings s = new TrainSettings(100, 8, 0.01, 3, 0, 1, 0);
+    RunResult r = new Trainer(mlp, new CrossEntropy(), split, Chain.of(new Sgd(0.1)), s).run(new TrainListener() {});
+    assertNotNull(r.epochsToTarget());
+    assertEquals("stopped-after-target", r.status());
+    assertEquals(r.epochsToTarget() + 3, r.epochsRun());
+  }
+}
