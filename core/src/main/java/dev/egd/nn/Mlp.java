@@ -139,34 +139,36 @@ public final class Mlp implements Model {
     }
   }
 
+  /** h = [ReLU](b1 + sum of the W1 rows of the active features), in one pass per row for two features. */
   private void gatherFirstLayer(Dataset d, int[] idx, int off, int n, float[] dst, boolean applyRelu) {
     int width = sizes[1];
     int k = d.activePerExample;
     float[] w1 = w[1].data;
-    float[] bias = b[1] == null ? null : b[1].data;
+    float[] bias = b[1] == null ? zeros(width) : b[1].data;
+    float floor = applyRelu ? 0f : Float.NEGATIVE_INFINITY;
     for (int r = 0; r < n; r++) {
       int base = r * width;
       int ex = idx[off + r] * k;
       int f0 = d.oneHot[ex] * width;
-      if (bias != null) {
-        for (int j = 0; j < width; j++) dst[base + j] = bias[j] + w1[f0 + j];
-      } else {
-        System.arraycopy(w1, f0, dst, base, width);
+      if (k == 2) {
+        int f1 = d.oneHot[ex + 1] * width;
+        for (int j = 0; j < width; j++) dst[base + j] = Math.max(bias[j] + w1[f0 + j] + w1[f1 + j], floor);
+        continue;
       }
+      for (int j = 0; j < width; j++) dst[base + j] = bias[j] + w1[f0 + j];
       for (int a = 1; a < k; a++) {
         int f = d.oneHot[ex + a] * width;
-        if (applyRelu && a == k - 1) {
-          for (int j = 0; j < width; j++) dst[base + j] = Math.max(dst[base + j] + w1[f + j], 0f);
-        } else {
-          for (int j = 0; j < width; j++) dst[base + j] += w1[f + j];
-        }
+        for (int j = 0; j < width; j++) dst[base + j] += w1[f + j];
       }
-      if (applyRelu && k == 1) relu(dst, base, width);
+      for (int j = 0; j < width; j++) dst[base + j] = Math.max(dst[base + j], floor);
     }
   }
 
-  private static void relu(float[] a, int from, int len) {
-    for (int i = from; i < from + len; i++) a[i] = Math.max(a[i], 0f);
+  private float[] zeroBias;
+
+  private float[] zeros(int width) {
+    if (zeroBias == null || zeroBias.length != width) zeroBias = new float[width];
+    return zeroBias;
   }
 
   private static void gatherDense(Dataset d, int[] idx, int off, int n, float[] x) {

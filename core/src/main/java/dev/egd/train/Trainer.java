@@ -47,6 +47,7 @@ public final class Trainer {
 
   public RunResult run(TrainListener listener) {
     long t0 = System.nanoTime();
+    dev.egd.linalg.Blas.config(); // load the native library now: it belongs to setup, not to the first epoch
     final int threads = settings.threads();
     final int batch = settings.batch();
     final Dataset train = data.train(), test = data.test();
