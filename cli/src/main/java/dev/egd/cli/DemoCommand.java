@@ -1,18 +1,39 @@
 package dev.egd.cli;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "The headline result: EGD on mod-97 addition, as in the EGD paper.")
+    description = {"The headline comparison: plain SGD, EGD, randomized EGD, column normalisation and Grokfast-EMA",
+        "on a + b mod 97 with a 2-layer MLP (the EGD paper's setting). A few minutes on 2 cores."})
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "runs/demo", description = "Where to write the runs (default: ${DEFAULT-VALUE}).")
-  String out;
+  Path out;
 
-  @Override public Integer call() {
-    System.out.println("egd demo: a 2-layer MLP on a + b mod 97 (half of all pairs for training), EGD on the first layer.");
-    System.out.println("Plain SGD needs ~5,400 epochs to reach 95% test accuracy here (EGD paper, Table 2).");
-    return Main.commandLine().execute("train", "--method", "egd", "--stop-after", "0", "--out", out + "/egd");
+  @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--epochs", defaultValue = "15000", description = "Epoch cap per method (default: ${DEFAULT-VALUE}).")
+  long epochs;
+
+  @Override public Integer call() throws Exception {
+    System.out.println("egd demo: a 2-layer ReLU MLP learns a + b mod 97 from half of all pairs.");
+    System.out.println("It fits the training pairs early; test accuracy stays near zero until it groks. Each method stops at 95% test accuracy.");
+    RunOptions o = defaults();
+    o.seed = seed;
+    o.epochs = epochs;
+    o.stopAfter = 0;
+    List<String> methods = List.of(CompareCommand.DEFAULT_METHODS.split(","));
+    return CompareCommand.run(methods, o, "vanilla", null, out, false, System.out, cmp -> System.out.println(cmp.verdict(o.target)));
+  }
+
+  /** RunOptions with every picocli default applied. */
+  static RunOptions defaults() {
+    TrainCommand t = new TrainCommand();
+    new picocli.CommandLine(t).setCaseInsensitiveEnumValuesAllowed(true).parseArgs();
+    return t.options;
   }
 }

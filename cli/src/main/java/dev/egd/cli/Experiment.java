@@ -1,15 +1,22 @@
 package dev.egd.cli;
 
 import dev.egd.data.ModularArithmetic;
+import dev.egd.data.SparseParity;
 import dev.egd.data.Split;
+import dev.egd.linalg.ExactEgd;
 import dev.egd.nn.CrossEntropy;
+import dev.egd.nn.Hinge;
 import dev.egd.nn.Loss;
 import dev.egd.nn.Mlp;
 import dev.egd.nn.Model;
+import dev.egd.nn.SquaredError;
+import dev.egd.optim.Chain;
 import dev.egd.optim.ColumnNormalize;
 import dev.egd.optim.Egd;
 import dev.egd.optim.EgdRandomized;
 import dev.egd.optim.GradientTransform;
+import dev.egd.optim.GrokfastEma;
+import dev.egd.optim.GrokfastMa;
 import dev.egd.optim.ParamSelector;
 import dev.egd.optim.Sgd;
 import dev.egd.optim.SwitchOff;
@@ -25,7 +32,8 @@ import java.util.Map;
  * whole before anything is written.
  */
 final class Experiment {
-  static final List<String> METHODS = List.of("vanilla", "egd", "egd-rsvd", "colnorm");
+  /** Single methods; a method may also combine several with '+', applied in the order given. */
+  static final List<String> METHODS = List.of("vanilla", "egd", "egd-rsvd", "colnorm", "grokfast-ema", "grokfast-ma");
   static final long STREAM_INIT = 0x1A17L;
 
   final String method;
@@ -47,52 +55,88 @@ final class Experiment {
   }
 
   /** Builds and validates; every problem becomes a BadInput naming the flag. */
-  static Experiment build(RunOptions o, String method) {
+  static Experiment build(RunOptions raw, String method) {
+    RunOptions o = raw.copy().resolve();
     try {
-      if (!o.task.equals("modular")) throw new BadInput("--task must be one of: modular; got '" + o.task + "'");
-      ModularArithmetic.Op op = ModularArithmetic.Op.parse(o.op);
       if (o.width < 1) throw new BadInput("--width must be >= 1: " + o.width);
+      if (o.lr <= 0 || !Double.isFinite(o.lr)) throw new BadInput("--lr must be > 0: " + o.lr);
       TrainSettings settings = new TrainSettings(o.epochs, o.batch, o.target, o.stopAfter, o.wd, o.threads(), o.seed);
-      Split split = ModularArithmetic.split(op, o.p, o.trainFraction, o.splitSeed);
+      Split split;
+      Mlp mlp;
+      Loss loss;
+      Rng init = new Rng(o.seed, STREAM_INIT);
+      if (o.task.equals("modular")) {
+        if (!o.loss.equals("cross-entropy")) throw new BadInput("--loss for the modular task must be cross-entropy: " + o.loss);
+        ModularArithmetic.Op op = ModularArithmetic.Op.parse(o.op);
+        split = ModularArithmetic.split(op, o.p, o.trainFraction, o.splitSeed);
+        mlp = new Mlp(new int[] {2 * o.p, o.width, o.p}, true, false);
+        mlp.initHeNormal(init, 0);
+        loss = new CrossEntropy();
+      } else {
+        if (!o.secret.equals("first") && !o.secret.equals("random"))
+          throw new BadInput("--secret must be first or random: " + o.secret);
+        switch (o.loss) {
+          case "squared": loss = new SquaredError(); break;
+          case "hinge": loss = new Hinge(); break;
+          default: throw new BadInput("--loss for the parity task must be squared or hinge: " + o.loss);
+        }
+        split = SparseParity.split(o.n, o.k, o.trainSize, o.testSize, o.secret.equals("random"), o.splitSeed);
+        mlp = new Mlp(new int[] {o.n, o.width, 1}, true, false);
+        mlp.initHeNormal(init, Math.sqrt(2.0 / o.n));
+      }
       if (o.batch > split.train().size)
         throw new BadInput("--batch must be in [1, " + split.train().size + "] (the training set size): " + o.batch);
-      Mlp mlp = new Mlp(new int[] {2 * o.p, o.width, o.p}, true, false);
-      mlp.initHeNormal(new Rng(o.seed, STREAM_INIT), 0);
       GradientTransform chain = buildChain(o, method);
       // init validates selections and ranks against the real shapes now, before any file is written.
       chain.init(mlp.params(), o.seed);
-      return new Experiment(method, o, split, mlp, new CrossEntropy(), chain, settings);
+      return new Experiment(method, o, split, mlp, loss, chain, settings);
     } catch (IllegalArgumentException e) {
       throw new BadInput(e.getMessage());
     }
   }
 
+  /** Parses "egd", "egd+grokfast-ema" etc. into transforms before plain SGD. */
   static GradientTransform buildChain(RunOptions o, String method) {
     List<GradientTransform> links = new ArrayList<>();
+    String[] parts = method.trim().split("\\+");
+    if (parts.length > 1 && List.of(parts).contains("vanilla"))
+      throw new BadInput("--method: 'vanilla' means no transform and cannot be combined: '" + method + "'");
     ParamSelector sel = ParamSelector.parse(o.egdLayers);
-    GradientTransform pre;
-    switch (method) {
-      case "vanilla":
-        pre = null;
-        break;
-      case "egd":
-        pre = new Egd(sel, o.egdRoute, dev.egd.linalg.ExactEgd.DEFAULT_FLOOR);
-        break;
-      case "egd-rsvd":
-        pre = new EgdRandomized(sel, o.rank, o.powerIters, o.oversample, o.rsvdResidual);
-        break;
-      case "colnorm":
-        pre = new ColumnNormalize(sel, o.colnormMin);
-        break;
-      default:
-        throw new BadInput("--method must be one of " + METHODS + "; got '" + method + "'");
-    }
-    if (pre != null) {
-      if (!(o.switchOff > 0 && o.switchOff <= 1)) throw new BadInput("--switch-off must be in (0, 1]: " + o.switchOff);
-      links.add(o.switchOff < 1 ? new SwitchOff(pre, o.switchOff, o.switchOffMode) : pre);
+    for (String part : parts) {
+      GradientTransform t;
+      boolean switchable = true;
+      switch (part.trim()) {
+        case "vanilla":
+          continue;
+        case "egd":
+          t = new Egd(sel, o.egdRoute, ExactEgd.DEFAULT_FLOOR);
+          break;
+        case "egd-rsvd":
+          t = new EgdRandomized(sel, o.rank == null ? EgdRandomized.DEFAULT_RANK : o.rank, o.rank == null, o.powerIters, o.oversample, o.rsvdResidual);
+          break;
+        case "colnorm":
+          t = new ColumnNormalize(sel, o.colnormMin);
+          break;
+        case "grokfast-ema":
+          t = new GrokfastEma(o.emaAlpha, o.emaLambda);
+          switchable = false;
+          break;
+        case "grokfast-ma":
+          t = new GrokfastMa(o.maWindow, o.maLambda);
+          switchable = false;
+          break;
+        default:
+          throw new BadInput("--method: unknown method '" + part + "'" + (parts.length > 1 ? " in '" + method + "'" : "")
+              + "; valid: " + String.join(", ", METHODS) + ", or several joined with +");
+      }
+      if (switchable) {
+        if (!(o.switchOff > 0 && o.switchOff <= 1)) throw new BadInput("--switch-off must be in (0, 1]: " + o.switchOff);
+        if (o.switchOff < 1) t = new SwitchOff(t, o.switchOff, o.switchOffMode);
+      }
+      links.add(t);
     }
     links.add(new Sgd(o.lr));
-    return new dev.egd.optim.Chain(links);
+    return new Chain(links);
   }
 
   Trainer trainer() {

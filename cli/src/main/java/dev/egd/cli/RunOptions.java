@@ -7,40 +7,64 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Every training setting, shared by the commands that run experiments. Defaults are the EGD paper's. */
+/**
+ * Every training setting, shared by the commands that run experiments. Settings left unset take the
+ * task's defaults: the EGD paper's (see {@link #resolve}).
+ */
 public final class RunOptions {
-  @Option(names = "--task", defaultValue = "modular", description = "Task: modular (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--task", defaultValue = "modular", description = "Task: modular or parity (default: ${DEFAULT-VALUE}).")
   String task;
 
+  // modular arithmetic
   @Option(names = "--op", defaultValue = "add", description = "Modular operation: add, sub, mul, div (default: ${DEFAULT-VALUE}).")
   String op;
 
   @Option(names = "--p", defaultValue = "97", description = "Modulus p >= 2; prime for div (default: ${DEFAULT-VALUE}).")
   int p;
 
-  @Option(names = "--train-fraction", defaultValue = "0.5", description = "Fraction of all pairs used for training, in (0, 1) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--train-fraction", defaultValue = "0.5", description = "Modular: fraction of all pairs used for training, in (0, 1) (default: ${DEFAULT-VALUE}).")
   double trainFraction;
 
-  @Option(names = "--split-seed", defaultValue = "0", description = "Seed of the train/test split (default: ${DEFAULT-VALUE}).")
+  // sparse parity
+  @Option(names = "--n", defaultValue = "100", description = "Parity: input bits n >= 1 (default: ${DEFAULT-VALUE}).")
+  int n;
+
+  @Option(names = "--k", defaultValue = "3", description = "Parity: secret bits k in [1, n] (default: ${DEFAULT-VALUE}).")
+  int k;
+
+  @Option(names = "--secret", defaultValue = "first", description = "Parity: secret bits, first (the first k) or random (drawn from --split-seed) (default: ${DEFAULT-VALUE}).")
+  String secret;
+
+  @Option(names = "--train-size", defaultValue = "2000", description = "Parity: training examples (default: ${DEFAULT-VALUE}).")
+  int trainSize;
+
+  @Option(names = "--test-size", defaultValue = "10000", description = "Parity: test examples (default: ${DEFAULT-VALUE}).")
+  int testSize;
+
+  @Option(names = "--loss", description = "Parity: squared (the paper's, default) or hinge.")
+  String loss;
+
+  @Option(names = "--split-seed", defaultValue = "0", description = "Seed of the data and the train/test split (default: ${DEFAULT-VALUE}).")
   long splitSeed;
 
   @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation, shuffling and random sketches (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--width", defaultValue = "512", description = "Hidden width (default: ${DEFAULT-VALUE}).")
-  int width;
+  // training; null means the task preset
+  @Option(names = "--width", description = "Hidden width (default: 512; parity: the (n, k) preset).")
+  Integer width;
 
-  @Option(names = "--lr", defaultValue = "0.7", description = "Learning rate > 0 (default: ${DEFAULT-VALUE}).")
-  double lr;
+  @Option(names = "--lr", description = "Learning rate > 0 (default: 0.7; parity: the (n, k) preset).")
+  Double lr;
 
-  @Option(names = "--wd", defaultValue = "1e-4", description = "Weight decay >= 0, as 0.5*wd*||W||^2 in the loss (default: ${DEFAULT-VALUE}).")
-  double wd;
+  @Option(names = "--wd", description = "Weight decay >= 0, as 0.5*wd*||W||^2 in the loss (default: 1e-4; parity: the (n, k) preset).")
+  Double wd;
 
-  @Option(names = "--batch", defaultValue = "512", description = "Minibatch size; the last partial batch is dropped (default: ${DEFAULT-VALUE}).")
-  int batch;
+  @Option(names = "--batch", description = "Minibatch size; the last partial batch is dropped (default: 512; parity: 32).")
+  Integer batch;
 
-  @Option(names = "--epochs", defaultValue = "15000", description = "Epoch cap (default: ${DEFAULT-VALUE}).")
-  long epochs;
+  @Option(names = "--epochs", description = "Epoch cap (default: 15000; parity: the paper's, 2000-10100).")
+  Long epochs;
 
   @Option(names = "--target", defaultValue = "0.95", description = "Test accuracy to reach, in (0, 1] (default: ${DEFAULT-VALUE}).")
   double target;
@@ -49,16 +73,17 @@ public final class RunOptions {
       description = "Stop this many epochs after the target is reached; -1 runs to the cap (default: ${DEFAULT-VALUE}).")
   long stopAfter;
 
+  // EGD and friends
   @Option(names = "--egd-layers", defaultValue = "first",
       description = "Gradients EGD and colnorm act on: first, all, or a regex over parameter names such as W1 (default: ${DEFAULT-VALUE}).")
   String egdLayers;
 
   @Option(names = "--egd-route", defaultValue = "auto",
-      description = "Exact EGD algorithm: auto, gram32, gram64, svd (default: ${DEFAULT-VALUE}).")
+      description = "Exact EGD algorithm: auto, gram64, gram32, svd (default: ${DEFAULT-VALUE}).")
   ExactEgd.Route egdRoute;
 
-  @Option(names = "--rank", defaultValue = "64", description = "Rank of egd-rsvd (default: ${DEFAULT-VALUE}).")
-  int rank;
+  @Option(names = "--rank", description = "Rank of egd-rsvd, 1 to min(rows, cols) (default: 64, or the matrix's limit if smaller).")
+  Integer rank;
 
   @Option(names = "--power-iters", defaultValue = "2", description = "Power iterations of egd-rsvd (default: ${DEFAULT-VALUE}).")
   int powerIters;
@@ -74,27 +99,103 @@ public final class RunOptions {
   double colnormMin;
 
   @Option(names = "--switch-off", defaultValue = "0.95",
-      description = "Stop the preconditioner once test accuracy exceeds this, in (0, 1]; 1 never switches off (default: ${DEFAULT-VALUE}).")
+      description = "Stop egd/egd-rsvd/colnorm once test accuracy exceeds this, in (0, 1]; 1 never switches off (default: ${DEFAULT-VALUE}).")
   double switchOff;
 
   @Option(names = "--switch-off-mode", defaultValue = "sticky",
       description = "sticky: off for good; recheck: the paper's rule, on again whenever test accuracy falls back (default: ${DEFAULT-VALUE}).")
   SwitchOff.Mode switchOffMode;
 
-  @Option(names = "--threads", description = "Java threads for one run (default: min(2, cores)).")
+  // Grokfast
+  @Option(names = "--ema-alpha", defaultValue = "0.98", description = "grokfast-ema: alpha in [0, 1) (default: ${DEFAULT-VALUE}).")
+  double emaAlpha;
+
+  @Option(names = "--ema-lambda", defaultValue = "2.0", description = "grokfast-ema: lambda >= 0 (default: ${DEFAULT-VALUE}).")
+  double emaLambda;
+
+  @Option(names = "--ma-window", defaultValue = "100", description = "grokfast-ma: window >= 1 (default: ${DEFAULT-VALUE}).")
+  int maWindow;
+
+  @Option(names = "--ma-lambda", defaultValue = "5.0", description = "grokfast-ma: lambda >= 0 (default: ${DEFAULT-VALUE}).")
+  double maLambda;
+
+  @Option(names = "--threads", description = "Java threads for one run (default: min(2, cores); compare: cores shared among parallel runs).")
   Integer threads;
+
+  /** The EGD paper's parity settings: (n, k) -> width, lr, wd, epochs; batch 32 for all. */
+  record ParityPreset(int n, int k, int width, double lr, double wd, long epochs) {}
+
+  static final ParityPreset[] PARITY_PRESETS = {
+      new ParityPreset(400, 2, 50, 0.01, 1e-3, 10100),
+      new ParityPreset(100, 3, 100, 0.0416239, 1e-2, 2000),
+      new ParityPreset(50, 4, 100, 0.0230841, 1e-2, 6000),
+  };
+
+  static ParityPreset parityPreset(int n, int k) {
+    for (ParityPreset pp : PARITY_PRESETS) if (pp.n == n && pp.k == k) return pp;
+    return null;
+  }
+
+  /** Fills every unset setting with the task's default; call before building. */
+  RunOptions resolve() {
+    switch (task) {
+      case "modular":
+        if (width == null) width = 512;
+        if (lr == null) lr = 0.7;
+        if (wd == null) wd = 1e-4;
+        if (batch == null) batch = 512;
+        if (epochs == null) epochs = 15000L;
+        if (loss == null) loss = "cross-entropy";
+        break;
+      case "parity":
+        ParityPreset pp = parityPreset(n, k);
+        if (width == null) width = pp != null ? pp.width : 100;
+        if (lr == null) lr = pp != null ? pp.lr : 0.01;
+        if (wd == null) wd = pp != null ? pp.wd : 1e-2;
+        if (batch == null) batch = 32;
+        if (epochs == null) epochs = pp != null ? pp.epochs : 10000L;
+        if (loss == null) loss = "squared";
+        break;
+      default:
+        throw new BadInput("--task must be one of: modular, parity; got '" + task + "'");
+    }
+    return this;
+  }
 
   int threads() {
     return threads != null ? threads : Math.min(2, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** A copy, so that commands running several methods can vary one setting. */
+  RunOptions copy() {
+    RunOptions o = new RunOptions();
+    for (java.lang.reflect.Field f : RunOptions.class.getDeclaredFields()) {
+      if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) continue;
+      try {
+        f.set(o, f.get(this));
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return o;
   }
 
   /** The resolved configuration, as recorded in summary.json. */
   Map<String, Object> toMap(String method) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("task", task);
-    m.put("op", op);
-    m.put("p", p);
-    m.put("train_fraction", trainFraction);
+    if (task.equals("modular")) {
+      m.put("op", op);
+      m.put("p", p);
+      m.put("train_fraction", trainFraction);
+    } else {
+      m.put("n", n);
+      m.put("k", k);
+      m.put("secret", secret);
+      m.put("train_size", trainSize);
+      m.put("test_size", testSize);
+    }
+    m.put("loss", loss);
     m.put("split_seed", splitSeed);
     m.put("method", method);
     m.put("seed", seed);
@@ -114,7 +215,16 @@ public final class RunOptions {
     m.put("colnorm_min", colnormMin);
     m.put("switch_off", switchOff);
     m.put("switch_off_mode", switchOffMode.name().toLowerCase());
+    m.put("ema_alpha", emaAlpha);
+    m.put("ema_lambda", emaLambda);
+    m.put("ma_window", maWindow);
+    m.put("ma_lambda", maLambda);
     m.put("threads", threads());
     return m;
+  }
+
+  /** A short name for the task, for directories and titles: modular-add-p97, parity-n100-k3. */
+  String taskLabel() {
+    return task.equals("modular") ? "modular-" + op + "-p" + p : "parity-n" + n + "-k" + k;
   }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -62,6 +63,10 @@ final class RunRecorder implements TrainListener, AutoCloseable {
     try {
       csv.flush();
       timing.flush();
+      String title = experiment.options.taskLabel() + ", " + experiment.method + ", seed " + experiment.options.seed;
+      List<Charts.Curve> curves = List.of(new Charts.Curve(experiment.method, r.history()));
+      Charts.accuracy(dir.resolve("accuracy.png"), title, curves);
+      Charts.loss(dir.resolve("loss.png"), title, curves);
       RunFiles.writeJson(dir.resolve("summary.json"), summary(r));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -72,8 +77,7 @@ final class RunRecorder implements TrainListener, AutoCloseable {
     Map<String, Object> cfg = experiment.config();
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("task", cfg.get("task"));
-    s.put("op", cfg.get("op"));
-    s.put("p", cfg.get("p"));
+    for (String key : new String[] {"op", "p", "n", "k"}) if (cfg.containsKey(key)) s.put(key, cfg.get(key));
     s.put("method", experiment.method);
     s.put("seed", cfg.get("seed"));
     s.put("status", r.status());

@@ -14,12 +14,12 @@ import picocli.CommandLine.Option;
         "Writes summary.json and metrics.csv into the run directory."})
 final class TrainCommand implements Callable<Integer> {
   @Option(names = "--method", defaultValue = "egd",
-      description = "vanilla, egd, egd-rsvd or colnorm (default: ${DEFAULT-VALUE}).")
+      description = "vanilla, egd, egd-rsvd, colnorm, grokfast-ema, grokfast-ma, or several joined with + (egd+grokfast-ema) (default: ${DEFAULT-VALUE}).")
   String method;
 
   @Mixin RunOptions options;
 
-  @Option(names = "--out", description = "Run directory (default: runs/<task>-<op>-p<p>-<method>-seed<seed>).")
+  @Option(names = "--out", description = "Run directory (default: runs/<task>-<method>-seed<seed>).")
   Path out;
 
   @Option(names = {"-q", "--quiet"}, description = "No progress output.")
@@ -28,7 +28,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override public Integer call() throws Exception {
     Experiment ex = Experiment.build(options, method);
     Path dir = out != null ? out
-        : Path.of("runs", String.format(Locale.ROOT, "%s-%s-p%d-%s-seed%d", options.task, options.op, options.p, method, options.seed));
+        : Path.of("runs", String.format(Locale.ROOT, "%s-%s-seed%d", options.taskLabel(), method, options.seed));
     RunFiles.checkWritable(dir, "--out");
     if (!quiet) {
       System.out.printf("egd train: %s%n  model %s%n  transform %s%n  -> %s%n", ex.split.description(), ex.model.describe(),
@@ -38,7 +38,7 @@ final class TrainCommand implements Callable<Integer> {
     Thread hook = new Thread(trainer::requestStop);
     Runtime.getRuntime().addShutdownHook(hook);
     RunResult r;
-    ProgressDisplay display = new ProgressDisplay(method, options.epochs, options.target, ProgressDisplay.auto(quiet), System.out);
+    ProgressDisplay display = new ProgressDisplay(method, ex.settings.epochs(), options.target, ProgressDisplay.auto(quiet), System.out);
     try (RunRecorder rec = new RunRecorder(dir, ex, display)) {
       r = trainer.run(rec);
     } finally {

@@ -21,9 +21,10 @@ package dev.egd.linalg;
  *   <li>{@code GRAM32}: the same in float32 (ssyevd), no checks. Fastest; its eigenvalue error is
  *       ~ eps32 * lambda_max, so it is accurate only for well-conditioned G.</li>
  *   <li>{@code AUTO} (default): GRAM32 when all its eigenvalues are at least
- *       {@link #AUTO_MIN_EIGEN_RATIO} of the largest (condition number at most 100), else GRAM64 (and
- *       SVD beyond that). After GRAM32 is rejected it is not tried again for
- *       {@link #AUTO_RETRY_INTERVAL} calls, since consecutive gradients are similarly conditioned.</li>
+ *       {@link #AUTO_MIN_EIGEN_RATIO} of the largest (condition number at most 100), else GRAM64, and
+ *       SVD when GRAM64's gate fails too. Consecutive gradients are similarly conditioned, so after a
+ *       route is rejected AUTO starts from the route that succeeded for the next
+ *       {@link #AUTO_RETRY_INTERVAL} calls, then probes the faster ones again.</li>
  * </ul>
  *
  * <p>Measured on real first-layer gradients of the mod-97 MLP (condition number 300-400): every
@@ -37,7 +38,7 @@ public final class ExactEgd {
 
   /** Smallest eigenvalue ratio lambda_min / lambda_max at which AUTO trusts the float32 Gram route. */
   public static final double AUTO_MIN_EIGEN_RATIO = 1e-4;
-  /** Calls to skip the GRAM32 attempt after it was rejected. */
+  /** Calls for which AUTO keeps starting from the route that last succeeded after a rejection. */
   public static final int AUTO_RETRY_INTERVAL = 100;
   /** Largest condition number of the kept spectrum for which GRAM64 is used rather than SVD. */
   public static final double GRAM64_MAX_CONDITION = 1e4;
@@ -54,7 +55,8 @@ public final class ExactEgd {
   private final float[] lastSingular;
   private Route lastRoute;
   private long gram32Count, gram64Count, svdCount;
-  private int skipGram32;
+  private Route autoStart = Route.GRAM32;
+  private int autoCalls;
 
   public ExactEgd(int rows, int cols, Route route, float floor) {
     if (rows < 1 || cols < 1) throw new IllegalArgumentException("matrix must be non-empty: " + rows + "x" + cols);
@@ -103,14 +105,14 @@ public final class ExactEgd {
         if (!viaGram64(g, out)) viaSvd(g, out);
         break;
       default:
-        if (skipGram32 > 0) {
-          skipGram32--;
-        } else if (viaGram32(g, out, true)) {
-          break;
-        } else {
-          skipGram32 = AUTO_RETRY_INTERVAL;
+        if (autoStart != Route.GRAM32 && ++autoCalls > AUTO_RETRY_INTERVAL) autoStart = Route.GRAM32;
+        boolean done = autoStart == Route.GRAM32 && viaGram32(g, out, true);
+        if (!done && autoStart != Route.SVD) done = viaGram64(g, out);
+        if (!done) viaSvd(g, out);
+        if (lastRoute != autoStart) {
+          autoStart = lastRoute;
+          autoCalls = 0;
         }
-        if (!viaGram64(g, out)) viaSvd(g, out);
     }
     return lastRoute;
   }

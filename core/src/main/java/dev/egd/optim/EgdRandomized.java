@@ -12,7 +12,11 @@ import dev.egd.util.Rng;
  */
 public final class EgdRandomized implements GradientTransform {
   private final ParamSelector selector;
+  /** Rank used when none is given: 64, or the matrix's limit when that is smaller. */
+  public static final int DEFAULT_RANK = 64;
+
   private final int rank, powerIters, oversample;
+  private final boolean clip;
   private final RandomizedEgd.Residual residual;
   private int[] selected;
   private RandomizedEgd[] kernels;
@@ -21,7 +25,13 @@ public final class EgdRandomized implements GradientTransform {
   private String names;
 
   public EgdRandomized(ParamSelector selector, int rank, int powerIters, int oversample, RandomizedEgd.Residual residual) {
+    this(selector, rank, false, powerIters, oversample, residual);
+  }
+
+  /** With clipToMatrix, a rank above a matrix's limit min(rows, cols) is lowered to it instead of rejected. */
+  public EgdRandomized(ParamSelector selector, int rank, boolean clipToMatrix, int powerIters, int oversample, RandomizedEgd.Residual residual) {
     if (rank < 1) throw new IllegalArgumentException("--rank must be >= 1: " + rank);
+    this.clip = clipToMatrix;
     if (powerIters < 0) throw new IllegalArgumentException("--power-iters must be >= 0: " + powerIters);
     if (oversample < 0) throw new IllegalArgumentException("--oversample must be >= 0: " + oversample);
     this.selector = selector;
@@ -39,9 +49,9 @@ public final class EgdRandomized implements GradientTransform {
     for (int i = 0; i < selected.length; i++) {
       Tensor t = params.get(selected[i]);
       int max = Math.min(t.rows, t.cols);
-      if (rank > max)
+      if (rank > max && !clip)
         throw new IllegalArgumentException("--rank must be in [1, " + max + "] for " + t.name + " (" + t.shape() + "): " + rank);
-      kernels[i] = new RandomizedEgd(t.rows, t.cols, rank, powerIters, oversample, residual, 1e-6f);
+      kernels[i] = new RandomizedEgd(t.rows, t.cols, Math.min(rank, max), powerIters, oversample, residual, 1e-6f);
       out[i] = new float[t.size()];
       sb.append(i == 0 ? "" : ",").append(t.name);
     }
@@ -60,7 +70,9 @@ public final class EgdRandomized implements GradientTransform {
   public Rng rng() { return rng; }
 
   @Override public String describe() {
-    return "egd-rsvd(" + (names == null ? selector : names) + ", r=" + rank + ", q=" + powerIters
+    String r = kernels == null ? String.valueOf(rank) : java.util.Arrays.stream(kernels).map(k -> String.valueOf(k.rank()))
+        .distinct().collect(java.util.stream.Collectors.joining("/"));
+    return "egd-rsvd(" + (names == null ? selector : names) + ", r=" + r + ", q=" + powerIters
         + (oversample > 0 ? ", oversample=" + oversample : "") + ", residual=" + residual.name().toLowerCase() + ")";
   }
 }

@@ -17,13 +17,16 @@ import java.util.function.IntConsumer;
  * The training loop: shuffled minibatches, data-parallel shards on Java threads, gradient transforms,
  * full train and test evaluation after every epoch, and milestones.
  *
- * <p>Determinism: a batch is cut into as many contiguous shards as there are threads; shard
- * gradients are summed in shard order. The same seed and thread count therefore give the same bits.
+ * <p>Determinism: a batch is cut into contiguous shards, as many as there are threads but none under
+ * {@link #MIN_SHARD_ROWS} rows; shard gradients are summed in shard order. The same seed and thread
+ * count therefore give the same bits. Evaluation uses every thread.
  */
 public final class Trainer {
   /** Rows per evaluation block: bounds workspace size and keeps JavaCPP's array copies small. */
   static final int EVAL_CHUNK = 512;
   static final long STREAM_SHUFFLE = 0x5417L;
+  /** A batch is split over threads only in shards of at least this many rows: smaller ones cost more in hand-offs than they save. */
+  static final int MIN_SHARD_ROWS = 128;
 
   private final Model model;
   private final Loss loss;
@@ -58,7 +61,8 @@ public final class Trainer {
     final Model.Workspace[] trainWs = new Model.Workspace[threads];
     final Model.Workspace[] evalWs = new Model.Workspace[threads];
     final LossStats[] stats = new LossStats[threads];
-    final int shardRows = (batch + threads - 1) / threads;
+    final int shards = Math.max(1, Math.min(threads, batch / MIN_SHARD_ROWS));
+    final int shardRows = (batch + shards - 1) / shards;
     for (int s = 0; s < threads; s++) {
       grads[s] = params.zerosLike();
       trainWs[s] = model.newWorkspace(shardRows);
@@ -77,6 +81,7 @@ public final class Trainer {
 
     final int[] batchStart = new int[1];
     IntConsumer trainShard = s -> {
+      if (s >= shards) return;
       int from = s * shardRows;
       int n = Math.min(batch, from + shardRows) - from;
       LossStats st = stats[s];
@@ -120,16 +125,17 @@ public final class Trainer {
         shuffleRng.shuffle(order, order.length);
         for (int b = 0; b < stepsPerEpoch; b++) {
           batchStart[0] = b * batch;
-          workers.run(trainShard);
+          if (shards == 1) trainShard.accept(0);
+          else workers.run(trainShard);
           double batchLoss = 0;
-          for (int s = 0; s < threads; s++) batchLoss += stats[s].lossSum;
+          for (int s = 0; s < shards; s++) batchLoss += stats[s].lossSum;
           if (!Double.isFinite(batchLoss)) {
             status = "diverged";
             message = "loss became " + batchLoss + " at epoch " + (epoch + 1) + ", step " + (step + 1) + "; stopped, metrics so far kept";
             break epochs;
           }
           ParamSet g = grads[0];
-          for (int s = 1; s < threads; s++) g.add(grads[s]);
+          for (int s = 1; s < shards; s++) g.add(grads[s]);
           if (l2 != 0f) {
             for (int i = 0; i < params.count(); i++) {
               Tensor p = params.get(i);

@@ -113,6 +113,40 @@ class MlpGradientTest {
   }
 
   @Test
+  void scalarOutputWithSquaredErrorAndHinge() {
+    Rng rng = new Rng(23);
+    int n = 9, in = 7;
+    float[] x = new float[n * in];
+    for (int i = 0; i < x.length; i++) x[i] = rng.nextInt(2) == 0 ? -1f : 1f;
+    float[] y = new float[n];
+    for (int i = 0; i < n; i++) y[i] = rng.nextInt(2) == 0 ? -1f : 1f;
+    Dataset d = Dataset.denseRegression(in, x, y, 1);
+    for (Loss loss : new Loss[] {new SquaredError(), new Hinge()}) {
+      Mlp mlp = new Mlp(new int[] {in, 6, 1}, true, false);
+      mlp.initHeNormal(new Rng(24), Math.sqrt(2.0 / in));
+      checkAwayFromKinks(mlp, loss, d);
+    }
+  }
+
+  @Test
+  void squaredErrorAndHingeMatchTheirDefinitions() {
+    Dataset d = Dataset.denseRegression(1, new float[3], new float[] {1f, -1f, 1f}, 1);
+    float[] out = {0.5f, 0.25f, 2f};
+    LossStats st = new LossStats();
+    float[] dOut = new float[3];
+    new SquaredError().evaluate(out, 3, 1, d, new int[] {0, 1, 2}, 0, dOut, 1f / 3, st);
+    assertEquals(0.25 + 1.5625 + 1.0, st.lossSum, 1e-6);
+    assertEquals(2, st.correct); // signs agree for 0.5 vs 1 and 2 vs 1
+    assertEquals(2 * (0.5 - 1) / 3, dOut[0], 1e-6);
+    st.clear();
+    new Hinge().evaluate(out, 3, 1, d, new int[] {0, 1, 2}, 0, dOut, 1f, st);
+    assertEquals(0.5 + 1.25 + 0, st.lossSum, 1e-6);
+    assertEquals(-1f, dOut[0]);
+    assertEquals(1f, dOut[1]);
+    assertEquals(0f, dOut[2]);
+  }
+
+  @Test
   void crossEntropyMatchesDefinition() {
     float[] out = {1f, 2f, 0.5f, -1f, 0f, 3f};
     Dataset d = Dataset.denseClassification(1, new float[2], new int[] {1, 0}, 3);

@@ -66,6 +66,22 @@ class TrainerTest {
   }
 
   @Test
+  void egdLearnsSparseParityInFewerEpochsThanVanilla() {
+    Split split = dev.egd.data.SparseParity.split(40, 3, 1000, 2000, false, 0);
+    java.util.function.Function<GradientTransform, RunResult> run = t -> {
+      Mlp mlp = new Mlp(new int[] {40, 64, 1}, true, false);
+      mlp.initHeNormal(new Rng(0, 1), Math.sqrt(2.0 / 40));
+      return new Trainer(mlp, new dev.egd.nn.SquaredError(), split, t, new TrainSettings(400, 32, 0.95, 0, 1e-2, 1, 0))
+          .run(new TrainListener() {});
+    };
+    RunResult egd = run.apply(Chain.of(new SwitchOff(new Egd(ParamSelector.first()), 0.95, SwitchOff.Mode.STICKY), new Sgd(0.04)));
+    assertNotNull(egd.epochsToTarget(), "EGD learns the parity");
+    RunResult vanilla = run.apply(Chain.of(new Sgd(0.04)));
+    assertTrue(vanilla.epochsToTarget() == null || vanilla.epochsToTarget() > 2 * egd.epochsToTarget(),
+        "vanilla " + vanilla.epochsToTarget() + " vs egd " + egd.epochsToTarget());
+  }
+
+  @Test
   void divergenceStopsTheRunAndKeepsWhatWasMeasured() {
     RunResult r = run(11, 0.5, 16, 8, Chain.of(new Sgd(1e6)), 50, 0.95, 1, 0);
     assertEquals("diverged", r.status());

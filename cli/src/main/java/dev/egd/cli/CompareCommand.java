@@ -1,0 +1,220 @@
+package dev.egd.cli;
+
+import dev.egd.train.EpochRecord;
+import dev.egd.train.RunResult;
+import dev.egd.train.TrainListener;
+import dev.egd.train.Trainer;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Run several methods on the same task, split and seed; print one table and draw one chart.",
+        "Each method gets its own run directory under --out; comparison.{md,csv,json,png} sit beside them."})
+final class CompareCommand implements Callable<Integer> {
+  static final String DEFAULT_METHODS = "vanilla,egd,egd-rsvd,colnorm,grokfast-ema";
+
+  @Option(names = "--methods", defaultValue = DEFAULT_METHODS, split = ",",
+      description = "Comma-separated methods; each may combine several with + (default: ${DEFAULT-VALUE}).")
+  List<String> methods;
+
+  @Option(names = "--baseline", defaultValue = "vanilla", description = "Method the speed-ups are measured against (default: ${DEFAULT-VALUE}).")
+  String baseline;
+
+  @Option(names = "--parallel", description = "Runs at a time (default: min(methods, cores)); each run gets cores / parallel threads unless --threads is given.")
+  Integer parallel;
+
+  @Mixin RunOptions options;
+
+  @Option(names = "--out", description = "Directory for the runs (default: runs/compare-<task>-seed<seed>).")
+  Path out;
+
+  @Option(names = {"-q", "--quiet"}, description = "Only the final table.")
+  boolean quiet;
+
+  @Override public Integer call() throws Exception {
+    return run(methods, options, baseline, parallel, out, quiet, System.out, null);
+  }
+
+  /** Shared with demo. Returns the exit code; prints the table and the chart's path. */
+  static int run(List<String> methods, RunOptions options, String baseline, Integer parallel, Path out, boolean quiet,
+      PrintStream console, java.util.function.Consumer<Comparison> after) throws Exception {
+    if (methods.isEmpty()) throw new BadInput("--methods must name at least one method");
+    if (new java.util.HashSet<>(methods).size() != methods.size()) throw new BadInput("--methods lists a method twice: " + methods);
+    int cores = Runtime.getRuntime().availableProcessors();
+    int par = parallel != null ? parallel : Math.min(methods.size(), cores);
+    if (par < 1) throw new BadInput("--parallel must be >= 1: " + par);
+    RunOptions o = options.copy();
+    if (o.threads == null) o.threads = Math.max(1, cores / par);
+    // Build (and so validate) every run before writing anything.
+    List<Experiment> experiments = new ArrayList<>();
+    for (String m : methods) experiments.add(Experiment.build(o, m.trim()));
+    Path dir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "compare-%s-seed%d", o.taskLabel(), o.seed));
+    RunFiles.checkWritable(dir, "--out");
+    java.nio.file.Files.createDirectories(dir);
+    Experiment first = experiments.get(0);
+    if (!quiet) {
+      console.printf("egd compare: %s, seed %d; %d methods, %d at a time, %d thread(s) each -> %s%n", first.split.description(),
+          o.seed, methods.size(), par, o.threads(), dir);
+    }
+
+    StatusLine status = new StatusLine(console, quiet);
+    ExecutorService pool = Executors.newFixedThreadPool(par, r -> {
+      Thread t = new Thread(r, "egd-run");
+      t.setDaemon(true);
+      return t;
+    });
+    List<Trainer> trainers = new ArrayList<>();
+    List<Future<RunResult>> futures = new ArrayList<>();
+    for (Experiment ex : experiments) {
+      Trainer trainer = ex.trainer();
+      trainers.add(trainer);
+      String name = ex.method;
+      Path runDir = dir.resolve(name);
+      futures.add(pool.submit(() -> {
+        status.started(name, ex.settings.epochs());
+        try (RunRecorder rec = new RunRecorder(runDir, ex, status.listener(name))) {
+          return trainer.run(rec);
+        }
+      }));
+    }
+    Thread hook = new Thread(() -> trainers.forEach(Trainer::requestStop));
+    Runtime.getRuntime().addShutdownHook(hook);
+    List<Comparison.Row> rows = new ArrayList<>();
+    try {
+      for (int i = 0; i < experiments.size(); i++) rows.add(new Comparison.Row(experiments.get(i).method, futures.get(i).get()));
+    } finally {
+      pool.shutdown();
+      status.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // exiting on an interrupt: each run has already stopped and written its files
+      }
+    }
+    Comparison cmp = new Comparison(rows, baseline);
+    String title = o.taskLabel() + ", seed " + o.seed + ": accuracy (solid: test, dashed: train)";
+    List<Charts.Curve> curves = new ArrayList<>();
+    for (Comparison.Row r : rows) curves.add(new Charts.Curve(r.method(), r.result().history()));
+    Path chart = dir.resolve("comparison.png");
+    Charts.accuracy(chart, title, curves);
+    Charts.loss(dir.resolve("comparison-loss.png"), o.taskLabel() + ", seed " + o.seed + ": loss", curves);
+    RunFiles.writeAtomically(dir.resolve("comparison.md"), cmp.markdown().getBytes(StandardCharsets.UTF_8));
+    RunFiles.writeAtomically(dir.resolve("comparison.csv"), cmp.csv().getBytes(StandardCharsets.UTF_8));
+    java.util.Map<String, Object> cfg = first.config();
+    cfg.put("method", String.join(",", methods));
+    cfg.remove("transform");
+    cfg.put("parallel", par);
+    RunFiles.writeJson(dir.resolve("comparison.json"), cmp.json(cfg));
+    console.println();
+    console.print(cmp.text());
+    console.println();
+    console.println("target: test accuracy > " + o.target + "; chart: " + chart);
+    if (after != null) after.accept(cmp);
+    for (Comparison.Row r : rows) {
+      if (r.result().status().equals("diverged")) {
+        console.println(r.method() + " diverged: " + r.result().message());
+      }
+    }
+    boolean interrupted = rows.stream().anyMatch(r -> r.result().status().equals("interrupted"));
+    return interrupted ? Main.EXIT_INTERRUPTED : 0;
+  }
+
+  /**
+   * Progress of several concurrent runs: one line redrawn in place on a terminal, otherwise a line
+   * when a run reaches the target or ends, and a summary line every 30 seconds.
+   */
+  static final class StatusLine {
+    private final PrintStream out;
+    private final boolean quiet, tty;
+    private final java.util.Map<String, String> state = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, Long> caps = new java.util.HashMap<>();
+    private long lastDraw, lastLog = System.nanoTime();
+
+    StatusLine(PrintStream out, boolean quiet) {
+      this.out = out;
+      this.quiet = quiet;
+      this.tty = System.console() != null;
+    }
+
+    synchronized void started(String name, long cap) {
+      caps.put(name, cap);
+      state.put(name, "starting");
+      draw(true);
+    }
+
+    TrainListener listener(String name) {
+      return new TrainListener() {
+        boolean reached;
+
+        @Override public void onEpoch(EpochRecord r) {
+          synchronized (StatusLine.this) {
+            state.put(name, String.format(Locale.ROOT, "%d/%d test %.2f", r.epoch(), caps.get(name), r.testAcc()));
+            if (!reached && r.testAcc() > 0 && !Double.isNaN(r.testAcc())) {
+              // milestone lines are printed by onFinish / the table; keep this cheap
+            }
+            draw(false);
+          }
+        }
+
+        @Override public void onFinish(RunResult res) {
+          synchronized (StatusLine.this) {
+            String what = res.epochsToTarget() == null
+                ? String.format(Locale.ROOT, "%s after %d epochs", res.status(), res.epochsRun())
+                : String.format(Locale.ROOT, "target at epoch %d (%.1f s)", res.epochsToTarget(), res.secondsToTarget());
+            state.put(name, "done: " + what);
+            if (!quiet) {
+              clearLine();
+              out.println("  " + name + ": " + what);
+            }
+            draw(true);
+          }
+        }
+      };
+    }
+
+    private void clearLine() {
+      if (tty) out.print("\r\033[K");
+    }
+
+    private void draw(boolean force) {
+      if (quiet) return;
+      long now = System.nanoTime();
+      if (tty) {
+        if (!force && now - lastDraw < 250_000_000L) return;
+        lastDraw = now;
+        StringBuilder sb = new StringBuilder();
+        for (var e : state.entrySet()) {
+          if (e.getValue().startsWith("done")) continue;
+          sb.append(sb.length() == 0 ? "" : " | ").append(e.getKey()).append(' ').append(e.getValue());
+        }
+        clearLine();
+        String line = sb.toString();
+        out.print(line.length() > 150 ? line.substring(0, 150) : line);
+        out.flush();
+      } else if (now - lastLog > 30_000_000_000L) {
+        lastLog = now;
+        StringBuilder sb = new StringBuilder("  running:");
+        for (var e : state.entrySet()) if (!e.getValue().startsWith("done")) sb.append(' ').append(e.getKey()).append(' ').append(e.getValue()).append(';');
+        out.println(sb);
+      }
+    }
+
+    synchronized void close() {
+      if (tty && !quiet) {
+        clearLine();
+        out.flush();
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.egd.optim;
+
+import dev.egd.nn.ParamSet;
+
+/**
+ * Grokfast-MA (Lee et al., 2024): {@code g <- g + lambda * mean(last w gradients)}, the window
+ * including the current gradient, applied once the window is full (before that, g passes unchanged).
+ * The window's sum is kept in double precision, so it does not drift over long runs.
+ */
+public final class GrokfastMa implements GradientTransform {
+  private final int window;
+  private final float lambda;
+  private float[][][] ring; // [param][slot][element]
+  private double[][] sum;
+  private int filled, next;
+
+  public GrokfastMa(int window, double lambda) {
+    if (window < 1) throw new IllegalArgumentException("--ma-window must be >= 1: " + window);
+    if (!(lambda >= 0) || !Double.isFinite(lambda)) throw new IllegalArgumentException("--ma-lambda must be >= 0: " + lambda);
+    this.window = window;
+    this.lambda = (float) lambda;
+  }
+
+  @Override public void init(ParamSet params, long seed) {
+    ring = new float[params.count()][window][];
+    sum = new double[params.count()][];
+    for (int i = 0; i < params.count(); i++) {
+      int n = params.get(i).size();
+      for (int s = 0; s < window; s++) ring[i][s] = new float[n];
+      sum[i] = new double[n];
+    }
+    filled = 0;
+    next = 0;
+  }
+
+  @Override public void update(ParamSet grads, ParamSet params, long step) {
+    boolean full = filled == window;
+    for (int i = 0; i < ring.length; i++) {
+      float[] g = grads.get(i).data, slot = ring[i][next];
+      double[] s = sum[i];
+      for (int j = 0; j < g.length; j++) {
+        s[j] += (double) g[j] - (full ? slot[j] : 0f);
+        slot[j] = g[j];
+      }
+    }
+    next = (next + 1) % window;
+    if (!full) filled++;
+    if (filled == window) {
+      float scale = lambda / window;
+      for (int i = 0; i < ring.length; i++) {
+        float[] g = grads.get(i).data;
+        double[] s = sum[i];
+        for (int j = 0; j < g.length; j++) g[j] += (float) (scale * s[j]);
+      }
+    }
+  }
+
+  @Override public String describe() { return "grokfast-ma(window=" + window + ", lambda=" + lambda + ")"; }
+}
