@@ -10,6 +10,8 @@ import dev.egd.nn.Loss;
 import dev.egd.nn.Mlp;
 import dev.egd.nn.Model;
 import dev.egd.nn.SquaredError;
+import dev.egd.nn.Transformer;
+import dev.egd.optim.Adam;
 import dev.egd.optim.Chain;
 import dev.egd.optim.ColumnNormalize;
 import dev.egd.optim.Egd;
@@ -56,21 +58,33 @@ final class Experiment {
 
   /** Builds and validates; every problem becomes a BadInput naming the flag. */
   static Experiment build(RunOptions raw, String method) {
-    RunOptions o = raw.copy().resolve();
+    RunOptions o = raw.copy().resolve(method);
     try {
       if (o.width < 1) throw new BadInput("--width must be >= 1: " + o.width);
       if (o.lr <= 0 || !Double.isFinite(o.lr)) throw new BadInput("--lr must be > 0: " + o.lr);
-      TrainSettings settings = new TrainSettings(o.epochs, o.batch, o.target, o.stopAfter, o.wd, o.threads(), o.seed);
+      boolean sgd = o.optimizer.equals("sgd");
+      // SGD: weight decay is the paper's L2 term in the loss (weights only); Adam/AdamW: the optimizer's own.
+      TrainSettings settings = new TrainSettings(o.epochs, o.batch, o.target, o.stopAfter, sgd ? o.wd : 0.0, o.threads(), o.seed,
+          o.dropLast, TrainSettings.TrainMetrics.valueOf(o.trainMetrics.toUpperCase(java.util.Locale.ROOT)));
+      if (!sgd && !(o.wd >= 0)) throw new BadInput("--wd must be >= 0: " + o.wd);
       Split split;
-      Mlp mlp;
+      Model mlp;
       Loss loss;
       Rng init = new Rng(o.seed, STREAM_INIT);
-      if (o.task.equals("modular")) {
+      if (o.model.equals("transformer")) {
+        ModularArithmetic.Op op = ModularArithmetic.Op.parse(o.op);
+        split = ModularArithmetic.sequences(op, o.p, o.trainFraction, o.splitSeed);
+        Transformer tf = new Transformer(o.p + 2, 4, o.width, o.heads, o.depth);
+        tf.initTorchDefault(init);
+        mlp = tf;
+        loss = new CrossEntropy();
+      } else if (o.task.equals("modular")) {
         if (!o.loss.equals("cross-entropy")) throw new BadInput("--loss for the modular task must be cross-entropy: " + o.loss);
         ModularArithmetic.Op op = ModularArithmetic.Op.parse(o.op);
         split = ModularArithmetic.split(op, o.p, o.trainFraction, o.splitSeed);
-        mlp = new Mlp(new int[] {2 * o.p, o.width, o.p}, true, false);
-        mlp.initHeNormal(init, 0);
+        Mlp m = new Mlp(new int[] {2 * o.p, o.width, o.p}, true, false);
+        m.initHeNormal(init, 0);
+        mlp = m;
         loss = new CrossEntropy();
       } else {
         if (!o.secret.equals("first") && !o.secret.equals("random"))
@@ -81,8 +95,9 @@ final class Experiment {
           default: throw new BadInput("--loss for the parity task must be squared or hinge: " + o.loss);
         }
         split = SparseParity.split(o.n, o.k, o.trainSize, o.testSize, o.secret.equals("random"), o.splitSeed);
-        mlp = new Mlp(new int[] {o.n, o.width, 1}, true, false);
-        mlp.initHeNormal(init, Math.sqrt(2.0 / o.n));
+        Mlp m = new Mlp(new int[] {o.n, o.width, 1}, true, false);
+        m.initHeNormal(init, Math.sqrt(2.0 / o.n));
+        mlp = m;
       }
       if (o.batch > split.train().size)
         throw new BadInput("--batch must be in [1, " + split.train().size + "] (the training set size): " + o.batch);
@@ -135,7 +150,13 @@ final class Experiment {
       }
       links.add(t);
     }
-    links.add(new Sgd(o.lr));
+    switch (o.optimizer) {
+      case "adam": links.add(new Adam(o.lr, o.beta1, o.beta2, o.eps, o.wd, o.warmup, false)); break;
+      case "adamw": links.add(new Adam(o.lr, o.beta1, o.beta2, o.eps, o.wd, o.warmup, true)); break;
+      default:
+        if (o.warmup != 0) throw new BadInput("--warmup is for adam and adamw; sgd runs at a constant --lr");
+        links.add(new Sgd(o.lr));
+    }
     return new Chain(links);
   }
 

@@ -15,6 +15,37 @@ public final class RunOptions {
   @Option(names = "--task", defaultValue = "modular", description = "Task: modular or parity (default: ${DEFAULT-VALUE}).")
   String task;
 
+  @Option(names = "--model", defaultValue = "mlp",
+      description = "mlp (2-layer ReLU MLP on one-hot inputs) or transformer (decoder reading 'a op b =', modular task) (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--depth", defaultValue = "2", description = "Transformer: blocks (default: ${DEFAULT-VALUE}).")
+  int depth;
+
+  @Option(names = "--heads", defaultValue = "4", description = "Transformer: attention heads; must divide --width (default: ${DEFAULT-VALUE}).")
+  int heads;
+
+  @Option(names = "--optimizer", description = "sgd, adam (L2 weight decay, as torch.optim.Adam) or adamw (decoupled) (default: sgd; transformer: adam).")
+  String optimizer;
+
+  @Option(names = "--beta1", defaultValue = "0.9", description = "Adam beta1 in [0, 1) (default: ${DEFAULT-VALUE}).")
+  double beta1;
+
+  @Option(names = "--beta2", defaultValue = "0.98", description = "Adam beta2 in [0, 1) (default: ${DEFAULT-VALUE}).")
+  double beta2;
+
+  @Option(names = "--eps", defaultValue = "1e-8", description = "Adam epsilon > 0 (default: ${DEFAULT-VALUE}).")
+  double eps;
+
+  @Option(names = "--warmup", description = "Linear learning-rate warm-up steps (default: 0; transformer: 10).")
+  Integer warmup;
+
+  @Option(names = "--train-metrics", description = "full: evaluate the whole training set after each epoch; running: average over the epoch's batches (default: full; transformer: running, as the Grokfast code).")
+  String trainMetrics;
+
+  @Option(names = "--drop-last", arity = "1", description = "Drop the last partial batch of an epoch (default: true; transformer: false, as the Grokfast code).")
+  Boolean dropLast;
+
   // modular arithmetic
   @Option(names = "--op", defaultValue = "add", description = "Modular operation: add, sub, mul, div (default: ${DEFAULT-VALUE}).")
   String op;
@@ -74,15 +105,15 @@ public final class RunOptions {
   long stopAfter;
 
   // EGD and friends
-  @Option(names = "--egd-layers", defaultValue = "first",
-      description = "Gradients EGD and colnorm act on: first, all, or a regex over parameter names such as W1 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--egd-layers",
+      description = "Gradients EGD and colnorm act on: first, all, or a regex over parameter names such as W1 (default: first; transformer: every block's MLP weights).")
   String egdLayers;
 
   @Option(names = "--egd-route", defaultValue = "auto",
       description = "Exact EGD algorithm: auto, gram64, gram32, svd (default: ${DEFAULT-VALUE}).")
   ExactEgd.Route egdRoute;
 
-  @Option(names = "--rank", description = "Rank of egd-rsvd, 1 to min(rows, cols) (default: 64, or the matrix's limit if smaller).")
+  @Option(names = "--rank", description = "Rank of egd-rsvd, 1 to min(rows, cols) (default: 64, or the matrix's limit if smaller; transformer: 36).")
   Integer rank;
 
   @Option(names = "--power-iters", defaultValue = "2", description = "Power iterations of egd-rsvd (default: ${DEFAULT-VALUE}).")
@@ -136,8 +167,37 @@ public final class RunOptions {
     return null;
   }
 
-  /** Fills every unset setting with the task's default; call before building. */
-  RunOptions resolve() {
+  /**
+   * Fills every unset setting with the default of the task, model and method (the papers' settings);
+   * call before building.
+   */
+  RunOptions resolve(String method) {
+    if (!model.equals("mlp") && !model.equals("transformer")) throw new BadInput("--model must be mlp or transformer: " + model);
+    if (model.equals("transformer")) {
+      if (!task.equals("modular")) throw new BadInput("--model transformer works on --task modular only: " + task);
+      // Grokfast's transformer runs (Power et al. setting) and the per-method presets of the papers
+      if (width == null) width = 128;
+      if (lr == null) lr = 1e-3;
+      if (batch == null) batch = 512;
+      if (epochs == null) epochs = 30000L;
+      if (optimizer == null) optimizer = "adam";
+      if (warmup == null) warmup = 10;
+      if (trainMetrics == null) trainMetrics = "running";
+      if (dropLast == null) dropLast = false;
+      if (egdLayers == null) egdLayers = dev.egd.nn.Transformer.MLP_WEIGHTS;
+      if (rank == null && method.contains("egd-rsvd")) rank = 36;
+      if (wd == null) wd = method.contains("grokfast-ma") ? 0.01 : method.equals("vanilla") ? 0.0 : 0.005;
+      if (loss == null) loss = "cross-entropy";
+    }
+    if (optimizer == null) optimizer = "sgd";
+    if (warmup == null) warmup = 0;
+    if (trainMetrics == null) trainMetrics = "full";
+    if (dropLast == null) dropLast = true;
+    if (egdLayers == null) egdLayers = "first";
+    if (!java.util.List.of("sgd", "adam", "adamw").contains(optimizer))
+      throw new BadInput("--optimizer must be sgd, adam or adamw: " + optimizer);
+    if (!trainMetrics.equals("full") && !trainMetrics.equals("running"))
+      throw new BadInput("--train-metrics must be full or running: " + trainMetrics);
     switch (task) {
       case "modular":
         if (width == null) width = 512;
@@ -184,6 +244,11 @@ public final class RunOptions {
   Map<String, Object> toMap(String method) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("task", task);
+    m.put("model", model);
+    if (model.equals("transformer")) {
+      m.put("depth", depth);
+      m.put("heads", heads);
+    }
     if (task.equals("modular")) {
       m.put("op", op);
       m.put("p", p);
@@ -200,14 +265,23 @@ public final class RunOptions {
     m.put("method", method);
     m.put("seed", seed);
     m.put("width", width);
+    m.put("optimizer", optimizer);
     m.put("lr", lr);
     m.put("wd", wd);
+    if (!optimizer.equals("sgd")) {
+      m.put("beta1", beta1);
+      m.put("beta2", beta2);
+      m.put("eps", eps);
+    }
+    m.put("warmup", warmup);
+    m.put("train_metrics", trainMetrics);
+    m.put("drop_last", dropLast);
     m.put("batch", batch);
     m.put("epochs", epochs);
     m.put("target", target);
     m.put("stop_after", stopAfter);
     m.put("egd_layers", egdLayers);
-    m.put("egd_route", egdRoute.name().toLowerCase());
+    m.put("egd_route", egdRoute.name().toLowerCase(java.util.Locale.ROOT));
     m.put("rank", rank);
     m.put("power_iters", powerIters);
     m.put("oversample", oversample);
@@ -225,6 +299,7 @@ public final class RunOptions {
 
   /** A short name for the task, for directories and titles: modular-add-p97, parity-n100-k3. */
   String taskLabel() {
-    return task.equals("modular") ? "modular-" + op + "-p" + p : "parity-n" + n + "-k" + k;
+    String t = task.equals("modular") ? "modular-" + op + "-p" + p : "parity-n" + n + "-k" + k;
+    return model.equals("transformer") ? t + "-transformer" : t;
   }
 }

@@ -96,6 +96,7 @@ final class RunRecorder implements TrainListener, AutoCloseable {
     s.put("seconds_per_epoch", finite(r.secondsPerEpoch()));
     s.put("seconds_total", r.secondsTotal());
     s.put("setup_seconds", r.setupSeconds());
+    s.put("phase_seconds", r.phaseSeconds());
     s.put("transform_stats", r.transformStats());
     s.put("config", cfg);
     s.put("versions", Versions.all());

@@ -109,12 +109,12 @@ class CompareTest {
     o.task = "parity";
     o.n = 400;
     o.k = 2;
-    RunOptions r = o.copy().resolve();
+    RunOptions r = o.copy().resolve("egd");
     assertEquals(50, r.width);
     assertEquals(0.01, r.lr);
     assertEquals(1e-3, r.wd);
     assertEquals(32, r.batch);
     o.width = 77;
-    assertEquals(77, o.copy().resolve().width);
+    assertEquals(77, o.copy().resolve("egd").width);
   }
 }

@@ -63,6 +63,45 @@ public final class ModularArithmetic {
   }
 
   /**
+   * Token sequences {@code [a, op, b, eq]} with answer c = a op b mod p, for a decoder: tokens 0..p-1
+   * are numbers, p is the operation and p + 1 the equals sign. As in the Grokfast and Power et al.
+   * code, b ranges over 1..p-1 for mul and div, 0..p-1 otherwise; split by {@code splitSeed}.
+   */
+  public static Split sequences(Op op, int p, double trainFraction, long splitSeed) {
+    validate(op, p, trainFraction);
+    int bStart = op == Op.MUL || op == Op.DIV ? 1 : 0;
+    int total = p * (p - bStart);
+    int[] tokens = new int[4 * total];
+    int[] labels = new int[total];
+    int i = 0;
+    for (int a = 0; a < p; a++) {
+      for (int b = bStart; b < p; b++) {
+        tokens[4 * i] = a;
+        tokens[4 * i + 1] = p;
+        tokens[4 * i + 2] = b;
+        tokens[4 * i + 3] = p + 1;
+        labels[i] = apply(op, a, b, p);
+        i++;
+      }
+    }
+    Dataset all = Dataset.oneHotClassification(p + 2, tokens, 4, labels, p + 2);
+    return splitOf(all, total, trainFraction, splitSeed,
+        String.format(Locale.ROOT, "sequences a %s b = c mod %d", op.symbol, p));
+  }
+
+  private static Split splitOf(Dataset all, int total, double trainFraction, long splitSeed, String what) {
+    int[] perm = new int[total];
+    for (int j = 0; j < total; j++) perm[j] = j;
+    new Rng(splitSeed, 0x5EED5EEDL).shuffle(perm, total);
+    int trainSize = (int) Math.floor(total * trainFraction);
+    if (trainSize < 1 || trainSize >= total)
+      throw new IllegalArgumentException("--train-fraction " + trainFraction + " leaves an empty train or test set");
+    int[] tr = java.util.Arrays.copyOfRange(perm, 0, trainSize);
+    int[] te = java.util.Arrays.copyOfRange(perm, trainSize, total);
+    return new Split(all.subset(tr), all.subset(te), String.format(Locale.ROOT, "%s: %d train / %d test", what, trainSize, total - trainSize));
+  }
+
+  /**
    * All pairs (for div: b != 0), shuffled by {@code splitSeed}; the first {@code floor(N * fraction)}
    * train, the rest test.
    */
@@ -82,15 +121,6 @@ public final class ModularArithmetic {
       }
     }
     Dataset all = Dataset.oneHotClassification(2 * p, active, 2, labels, p);
-    int[] perm = new int[total];
-    for (int j = 0; j < total; j++) perm[j] = j;
-    new Rng(splitSeed, 0x5EED5EEDL).shuffle(perm, total);
-    int trainSize = (int) Math.floor(total * trainFraction);
-    if (trainSize < 1 || trainSize >= total)
-      throw new IllegalArgumentException("--train-fraction " + trainFraction + " leaves an empty train or test set for p = " + p);
-    int[] tr = java.util.Arrays.copyOfRange(perm, 0, trainSize);
-    int[] te = java.util.Arrays.copyOfRange(perm, trainSize, total);
-    String desc = String.format(Locale.ROOT, "a %s b mod %d: %d train / %d test pairs", op.symbol, p, trainSize, total - trainSize);
-    return new Split(all.subset(tr), all.subset(te), desc);
+    return splitOf(all, total, trainFraction, splitSeed, String.format(Locale.ROOT, "a %s b mod %d", op.symbol, p));
   }
 }

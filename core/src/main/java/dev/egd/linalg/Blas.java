@@ -1,5 +1,7 @@
 package dev.egd.linalg;
 
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_full;
 
@@ -9,10 +11,12 @@ import org.bytedeco.openblas.global.openblas_full;
  * <p>Nothing outside this package calls OpenBLAS. OpenBLAS is pinned to one thread: its own pool
  * spin-waits and collapses when the cores are shared; egd parallelises with Java threads instead.
  *
- * <p>Note on arrays: JavaCPP passes a Java {@code float[]} to native code by copying the
- * <em>whole</em> array in and out. Every matrix handed to these methods should therefore be its
- * own exactly-sized array, never a view into a large buffer; that is why egd's tensors each own
- * their array.
+ * <p>Note on arrays: JavaCPP passes a Java {@code float[]} to native code by allocating a native copy
+ * of the <em>whole</em> array and copying it in and out on every call (this build has no critical
+ * regions). For the level-3 calls egd stages operands instead through per-thread native buffers
+ * that are allocated once and grown as needed, copying only the region the call reads or writes:
+ * measured 10-55% faster on the transformer's GEMM shapes, the same as native pointers.
+ * LAPACK calls (small matrices) still pass arrays, which should therefore be exactly sized.
  */
 public final class Blas {
   private static final int ROW = openblas_full.CblasRowMajor;
@@ -27,6 +31,43 @@ public final class Blas {
 
   private Blas() {}
 
+  /** Per-thread native operand buffers, grown on demand and reused. */
+  private static final class Staging {
+    private final FloatPointer[] f = new FloatPointer[3];
+    private final DoublePointer[] d = new DoublePointer[3];
+
+    FloatPointer f(int slot, long size) {
+      FloatPointer p = f[slot];
+      if (p == null || p.capacity() < size) {
+        if (p != null) p.close();
+        p = f[slot] = new FloatPointer(Math.max(size, 1024));
+      }
+      return p;
+    }
+
+    DoublePointer d(int slot, long size) {
+      DoublePointer p = d[slot];
+      if (p == null || p.capacity() < size) {
+        if (p != null) p.close();
+        p = d[slot] = new DoublePointer(Math.max(size, 1024));
+      }
+      return p;
+    }
+  }
+
+  private static final ThreadLocal<Staging> STAGING = ThreadLocal.withInitial(Staging::new);
+
+  /** Elements a row-major matrix of the given rows and leading dimension spans. */
+  private static int span(int rows, int cols, int ld) {
+    return rows == 0 ? 0 : (rows - 1) * ld + cols;
+  }
+
+  private static FloatPointer in(Staging st, int slot, float[] a, int size) {
+    FloatPointer p = st.f(slot, size);
+    p.position(0).put(a, 0, size);
+    return p;
+  }
+
   /** Forces native loading (and the one-thread pin) now rather than on first use. */
   public static String config() {
     return openblas_full.openblas_get_config().getString().trim();
@@ -36,7 +77,12 @@ public final class Blas {
   public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc) {
     if (m == 0 || n == 0) return;
-    openblas_full.cblas_sgemm(ROW, transA ? T : NO, transB ? T : NO, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    Staging st = STAGING.get();
+    int sa = transA ? span(k, m, lda) : span(m, k, lda), sb = transB ? span(n, k, ldb) : span(k, n, ldb), sc = span(m, n, ldc);
+    FloatPointer pa = in(st, 0, a, sa), pb = in(st, 1, b, sb);
+    FloatPointer pc = beta == 0f ? st.f(2, sc) : in(st, 2, c, sc);
+    openblas_full.cblas_sgemm(ROW, transA ? T : NO, transB ? T : NO, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+    pc.position(0).get(c, 0, sc);
   }
 
   /** Plain row-major C = A * B with A m x k, B k x n. */
@@ -46,21 +92,42 @@ public final class Blas {
 
   /** Upper triangle of C = alpha * A * A^T + beta * C (trans=false, A is n x k) or A^T * A (trans=true, A is k x n). */
   public static void syrk(boolean trans, int n, int k, float alpha, float[] a, int lda, float beta, float[] c, int ldc) {
-    openblas_full.cblas_ssyrk(ROW, UPPER, trans ? T : NO, n, k, alpha, a, lda, beta, c, ldc);
+    Staging st = STAGING.get();
+    int sa = trans ? span(k, n, lda) : span(n, k, lda), sc = span(n, n, ldc);
+    FloatPointer pa = in(st, 0, a, sa);
+    FloatPointer pc = beta == 0f ? st.f(2, sc) : in(st, 2, c, sc);
+    openblas_full.cblas_ssyrk(ROW, UPPER, trans ? T : NO, n, k, alpha, pa, lda, beta, pc, ldc);
+    pc.position(0).get(c, 0, sc);
   }
 
   public static void dsyrk(boolean trans, int n, int k, double alpha, double[] a, int lda, double beta, double[] c, int ldc) {
-    openblas_full.cblas_dsyrk(ROW, UPPER, trans ? T : NO, n, k, alpha, a, lda, beta, c, ldc);
+    Staging st = STAGING.get();
+    int sa = trans ? span(k, n, lda) : span(n, k, lda), sc = span(n, n, ldc);
+    DoublePointer pa = st.d(0, sa);
+    pa.position(0).put(a, 0, sa);
+    DoublePointer pc = st.d(2, sc);
+    if (beta != 0) pc.position(0).put(c, 0, sc);
+    openblas_full.cblas_dsyrk(ROW, UPPER, trans ? T : NO, n, k, alpha, pa, lda, beta, pc, ldc);
+    pc.position(0).get(c, 0, sc);
   }
 
   /** C = alpha * A * B + beta * C with A symmetric (upper triangle used) m x m, B m x n. */
   public static void symmLeft(int m, int n, float alpha, float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc) {
-    openblas_full.cblas_ssymm(ROW, openblas_full.CblasLeft, UPPER, m, n, alpha, a, lda, b, ldb, beta, c, ldc);
+    symm(openblas_full.CblasLeft, m, n, m, alpha, a, lda, b, ldb, beta, c, ldc);
   }
 
   /** C = alpha * B * A + beta * C with A symmetric (upper triangle used) n x n, B m x n. */
   public static void symmRight(int m, int n, float alpha, float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc) {
-    openblas_full.cblas_ssymm(ROW, openblas_full.CblasRight, UPPER, m, n, alpha, a, lda, b, ldb, beta, c, ldc);
+    symm(openblas_full.CblasRight, m, n, n, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
+
+  private static void symm(int side, int m, int n, int ka, float alpha, float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc) {
+    Staging st = STAGING.get();
+    int sa = span(ka, ka, lda), sb = span(m, n, ldb), sc = span(m, n, ldc);
+    FloatPointer pa = in(st, 0, a, sa), pb = in(st, 1, b, sb);
+    FloatPointer pc = beta == 0f ? st.f(2, sc) : in(st, 2, c, sc);
+    openblas_full.cblas_ssymm(ROW, side, UPPER, m, n, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+    pc.position(0).get(c, 0, sc);
   }
 
   /** Eigenvalues (ascending, into w) and eigenvectors (columns of a, row-major) of a symmetric matrix, upper triangle given. */

@@ -62,7 +62,8 @@ public final class Trainer {
     final Model.Workspace[] evalWs = new Model.Workspace[threads];
     final LossStats[] stats = new LossStats[threads];
     final int shards = Math.max(1, Math.min(threads, batch / MIN_SHARD_ROWS));
-    final int shardRows = (batch + shards - 1) / shards;
+    // The largest shard any batch can produce: a full batch's, or a partial batch too small to split.
+    final int shardRows = Math.max((batch + shards - 1) / shards, Math.min(batch, 2 * MIN_SHARD_ROWS - 1));
     for (int s = 0; s < threads; s++) {
       grads[s] = params.zerosLike();
       trainWs[s] = model.newWorkspace(shardRows);
@@ -76,14 +77,16 @@ public final class Trainer {
     final Rng shuffleRng = new Rng(settings.seed(), STREAM_SHUFFLE);
     transform.init(params, settings.seed());
     final float l2 = (float) settings.l2();
-    final float scale = 1f / batch;
-    final int stepsPerEpoch = train.size / batch;
+    final int stepsPerEpoch = settings.dropLast() ? train.size / batch : (train.size + batch - 1) / batch;
+    final boolean running = settings.trainMetrics() == TrainSettings.TrainMetrics.RUNNING;
 
-    final int[] batchStart = new int[1];
+    final int[] batchStart = new int[1], batchRows = new int[1], batchShards = new int[1];
+    final float[] batchScale = new float[1];
     IntConsumer trainShard = s -> {
-      if (s >= shards) return;
-      int from = s * shardRows;
-      int n = Math.min(batch, from + shardRows) - from;
+      if (s >= batchShards[0]) return;
+      int per = (batchRows[0] + batchShards[0] - 1) / batchShards[0];
+      int from = s * per;
+      int n = Math.min(batchRows[0], from + per) - from;
       LossStats st = stats[s];
       st.clear();
       if (n <= 0) {
@@ -93,7 +96,7 @@ public final class Trainer {
       Model.Workspace ws = trainWs[s];
       int off = batchStart[0] + from;
       model.forward(train, order, off, n, ws);
-      loss.evaluate(ws.out(), n, outDim, train, order, off, ws.dOut(), scale, st);
+      loss.evaluate(ws.out(), n, outDim, train, order, off, ws.dOut(), batchScale[0], st);
       model.backward(train, order, off, n, ws, grads[s]);
     };
     final Dataset[] evalSet = new Dataset[1];
@@ -119,23 +122,33 @@ public final class Trainer {
     long start = System.nanoTime();
     EpochRecord last = null;
     LossStats total = new LossStats();
+    long tFwdBwd = 0, tTransform = 0, tUpdate = 0, tEval = 0;
+    LossStats epochTrain = new LossStats();
     try (Workers workers = new Workers(threads)) {
       epochs:
       while (epoch < settings.epochs()) {
         shuffleRng.shuffle(order, order.length);
+        epochTrain.clear();
         for (int b = 0; b < stepsPerEpoch; b++) {
           batchStart[0] = b * batch;
-          if (shards == 1) trainShard.accept(0);
+          batchRows[0] = Math.min(batch, train.size - b * batch);
+          batchShards[0] = Math.max(1, Math.min(shards, batchRows[0] / MIN_SHARD_ROWS));
+          batchScale[0] = 1f / batchRows[0];
+          long c0 = System.nanoTime();
+          if (batchShards[0] == 1) trainShard.accept(0);
           else workers.run(trainShard);
           double batchLoss = 0;
-          for (int s = 0; s < shards; s++) batchLoss += stats[s].lossSum;
+          for (int s = 0; s < batchShards[0]; s++) {
+            batchLoss += stats[s].lossSum;
+            epochTrain.add(stats[s]);
+          }
           if (!Double.isFinite(batchLoss)) {
             status = "diverged";
             message = "loss became " + batchLoss + " at epoch " + (epoch + 1) + ", step " + (step + 1) + "; stopped, metrics so far kept";
             break epochs;
           }
           ParamSet g = grads[0];
-          for (int s = 1; s < shards; s++) g.add(grads[s]);
+          for (int s = 1; s < batchShards[0]; s++) g.add(grads[s]);
           if (l2 != 0f) {
             for (int i = 0; i < params.count(); i++) {
               Tensor p = params.get(i);
@@ -144,11 +157,17 @@ public final class Trainer {
               for (int j = 0; j < pd.length; j++) gd[j] += l2 * pd[j];
             }
           }
+          long c1 = System.nanoTime();
           transform.update(g, params, step);
+          long c2 = System.nanoTime();
           for (int i = 0; i < params.count(); i++) {
             float[] pd = params.get(i).data, gd = g.get(i).data;
             for (int j = 0; j < pd.length; j++) pd[j] += gd[j];
           }
+          long c3 = System.nanoTime();
+          tFwdBwd += c1 - c0;
+          tTransform += c2 - c1;
+          tUpdate += c3 - c2;
           step++;
         }
         epoch++;
@@ -157,16 +176,25 @@ public final class Trainer {
           message = "parameters became non-finite in epoch " + epoch + "; stopped, metrics so far kept";
           break;
         }
-        evalSet[0] = train;
-        workers.run(evalShard);
-        total.clear();
-        for (LossStats st : stats) total.add(st);
-        double trainLoss = total.meanLoss(), trainAcc = total.accuracy();
+        long e0 = System.nanoTime();
+        double trainLoss, trainAcc;
+        if (running) {
+          trainLoss = epochTrain.meanLoss();
+          trainAcc = epochTrain.accuracy();
+        } else {
+          evalSet[0] = train;
+          workers.run(evalShard);
+          total.clear();
+          for (LossStats st : stats) total.add(st);
+          trainLoss = total.meanLoss();
+          trainAcc = total.accuracy();
+        }
         evalSet[0] = test;
         workers.run(evalShard);
         total.clear();
         for (LossStats st : stats) total.add(st);
         double testLoss = total.meanLoss(), testAcc = total.accuracy();
+        tEval += System.nanoTime() - e0;
         double seconds = (System.nanoTime() - start) / 1e9;
         transform.onEvaluation(testAcc, epoch);
         last = new EpochRecord(epoch, step, trainLoss, trainAcc, testLoss, testAcc,
@@ -195,9 +223,14 @@ public final class Trainer {
       }
     }
     double totalSeconds = (System.nanoTime() - start) / 1e9;
+    java.util.Map<String, Double> phases = new java.util.LinkedHashMap<>();
+    phases.put("forward_backward", tFwdBwd / 1e9);
+    phases.put("transform", tTransform / 1e9);
+    phases.put("update", tUpdate / 1e9);
+    phases.put("evaluation", tEval / 1e9);
     RunResult result = new RunResult(status, message, epoch, step, epochsToTarget, stepsToTarget, secondsToTarget,
         settings.target(), last, totalSeconds, epoch == 0 ? Double.NaN : totalSeconds / epoch, setup, history,
-        transform.stats());
+        transform.stats(), phases);
     listener.onFinish(result);
     return result;
   }

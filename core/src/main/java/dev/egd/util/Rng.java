@@ -66,22 +66,22 @@ public final class Rng {
     return (int) (m >>> 32);
   }
 
-  /** Standard normal deviate (Box-Muller). */
+  /** Standard normal deviate (Marsaglia's polar method). */
   public double nextGaussian() {
     if (hasSpare) {
       hasSpare = false;
       return spareGaussian;
     }
-    double u1;
+    double u, v, s;
     do {
-      u1 = nextDouble();
-    } while (u1 <= 0);
-    double u2 = nextDouble();
-    double r = Math.sqrt(-2 * Math.log(u1));
-    double theta = 2 * Math.PI * u2;
-    spareGaussian = r * Math.sin(theta);
+      u = 2 * nextDouble() - 1;
+      v = 2 * nextDouble() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s == 0);
+    double f = Math.sqrt(-2 * Math.log(s) / s);
+    spareGaussian = v * f;
     hasSpare = true;
-    return r * Math.cos(theta);
+    return u * f;
   }
 
   /** Fills {@code out[0..n)} with N(0, std^2) samples. */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** Backward passes against central finite differences of the forward pass. */
 class MlpGradientTest {
   /** Mean loss over the examples of d. */
-  static double loss(Model model, Loss loss, Dataset d) {
+  public static double loss(Model model, Loss loss, Dataset d) {
     int[] idx = new int[d.size];
     for (int i = 0; i < idx.length; i++) idx[i] = i;
     Model.Workspace ws = model.newWorkspace(d.size);
@@ -20,7 +20,7 @@ class MlpGradientTest {
     return st.meanLoss();
   }
 
-  static ParamSet analytic(Model model, Loss loss, Dataset d) {
+  public static ParamSet analytic(Model model, Loss loss, Dataset d) {
     int[] idx = new int[d.size];
     for (int i = 0; i < idx.length; i++) idx[i] = i;
     Model.Workspace ws = model.newWorkspace(d.size);
