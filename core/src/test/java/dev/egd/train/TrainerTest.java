@@ -82,6 +82,20 @@ class TrainerTest {
   }
 
   @Test
+  void tinyTransformerLearnsModularAdditionWithAdam() {
+    Split split = ModularArithmetic.sequences(ModularArithmetic.Op.ADD, 7, 0.8, 0);
+    dev.egd.nn.Transformer tf = new dev.egd.nn.Transformer(9, 4, 16, 2, 1);
+    tf.initTorchDefault(new Rng(0, 1));
+    TrainSettings s = new TrainSettings(150, 13, 1.0, 0, 0, 1, 0, false, TrainSettings.TrainMetrics.FULL);
+    RunResult r = new Trainer(tf, new dev.egd.nn.CrossEntropy(), split,
+        Chain.of(new dev.egd.optim.Adam(3e-3, 0.9, 0.98, 1e-8, 0, 10, false)), s).run(new TrainListener() {});
+    double first = r.history().get(0).trainLoss(), lastLoss = r.last().trainLoss();
+    assertTrue(lastLoss < 0.2 * first, "loss falls: " + first + " -> " + lastLoss);
+    assertTrue(r.last().trainAcc() > 0.9, "fits the training sequences: " + r.last().trainAcc());
+    assertEquals(150 * 3, r.stepsRun(), "39 training sequences in batches of 13, the last partial batch kept");
+  }
+
+  @Test
   void divergenceStopsTheRunAndKeepsWhatWasMeasured() {
     RunResult r = run(11, 0.5, 16, 8, Chain.of(new Sgd(1e6)), 50, 0.95, 1, 0);
     assertEquals("diverged", r.status());
