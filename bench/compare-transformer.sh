@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side by side: egd's transformer against the PyTorch reference (bench/pytorch/transformer_modular.py),
 # same model, data, optimizer, batch and per-epoch validation, run alternately on this machine.
-# Prints steps/s per run, the medians and the ratio.
+# Prints steps/s per run, the medians and the ratios: over all epochs, and steady state (epochs after
+# the first, leaving out both sides' warm-up: JIT compilation, allocator).
 #
 # Needs Debian's PyTorch and OpenBLAS (without libopenblas, Debian's torch falls back to the reference
 # BLAS and runs ~5x slower):  apt-get install python3-torch libopenblas0-pthread
@@ -21,11 +22,14 @@ for m in $methods; do
   for r in $(seq 1 "$runs"); do
     "$root/egd" train --model transformer --op mul --p 97 --method "$m" --epochs "$epochs" --stop-after 0 --threads 2 \
       --seed "$r" --out "$out/egd-$m-$r" --quiet
-    "$py" - "$out/egd-$m-$r/summary.json" <<'PY' >> "$out/results.jsonl"
-import json, sys
-s = json.load(open(sys.argv[1]))
+    "$py" - "$out/egd-$m-$r" <<'PY' >> "$out/results.jsonl"
+import csv, json, sys
+s = json.load(open(sys.argv[1] + "/summary.json"))
+t = [(int(r["epoch"]), float(r["seconds"])) for r in csv.DictReader(open(sys.argv[1] + "/timing.csv"))]
+m = [(int(r["epoch"]), int(r["step"])) for r in csv.DictReader(open(sys.argv[1] + "/metrics.csv"))]
+steady = (m[-1][1] - m[0][1]) / (t[-1][1] - t[0][1])
 print(json.dumps({"impl": "egd", "method": s["method"], "steps": s["steps_run"], "seconds": s["seconds_total"],
-                  "steps_per_s": s["steps_run"] / s["seconds_total"]}))
+                  "steps_per_s": s["steps_run"] / s["seconds_total"], "steady_steps_per_s": steady}))
 PY
     OPENBLAS_NUM_THREADS=1 "$py" "$root/bench/pytorch/transformer_modular.py" --method "$m" --epochs "$epochs" --seed "$r" \
       --threads 2 >> "$out/results.jsonl"
@@ -36,10 +40,12 @@ echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$py" - "$out/results.jsonl" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-print("\n| method | egd steps/s (median) | PyTorch steps/s (median) | ratio |")
-print("|---|---|---|---|")
+print("\nsteps/s with per-epoch validation, medians of the runs above")
+print("| method | egd, all epochs | PyTorch, all epochs | ratio | egd, steady | PyTorch, steady | ratio |")
+print("|---|---|---|---|---|---|---|")
 for m in dict.fromkeys(r["method"] for r in rows):
-    e = statistics.median(r["steps_per_s"] for r in rows if r["method"] == m and r["impl"] == "egd")
-    t = statistics.median(r["steps_per_s"] for r in rows if r["method"] == m and r["impl"] == "pytorch")
-    print(f"| {m} | {e:.1f} | {t:.1f} | {e / t:.2f}x |")
+    med = lambda impl, key: statistics.median(r[key] for r in rows if r["method"] == m and r["impl"] == impl)
+    e, t = med("egd", "steps_per_s"), med("pytorch", "steps_per_s")
+    es, ts = med("egd", "steady_steps_per_s"), med("pytorch", "steady_steps_per_s")
+    print(f"| {m} | {e:.1f} | {t:.1f} | {e / t:.2f}x | {es:.1f} | {ts:.1f} | {es / ts:.2f}x |")
 PY

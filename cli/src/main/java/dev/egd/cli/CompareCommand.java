@@ -155,14 +155,9 @@ final class CompareCommand implements Callable<Integer> {
 
     TrainListener listener(String name) {
       return new TrainListener() {
-        boolean reached;
-
         @Override public void onEpoch(EpochRecord r) {
           synchronized (StatusLine.this) {
             state.put(name, String.format(Locale.ROOT, "%d/%d test %.2f", r.epoch(), caps.get(name), r.testAcc()));
-            if (!reached && r.testAcc() > 0 && !Double.isNaN(r.testAcc())) {
-              // milestone lines are printed by onFinish / the table; keep this cheap
-            }
             draw(false);
           }
         }

@@ -65,7 +65,7 @@ final class Experiment {
       boolean sgd = o.optimizer.equals("sgd");
       // SGD: weight decay is the paper's L2 term in the loss (weights only); Adam/AdamW: the optimizer's own.
       TrainSettings settings = new TrainSettings(o.epochs, o.batch, o.target, o.stopAfter, sgd ? o.wd : 0.0, o.threads(), o.seed,
-          o.dropLast, TrainSettings.TrainMetrics.valueOf(o.trainMetrics.toUpperCase(java.util.Locale.ROOT)));
+          o.dropLast, TrainSettings.TrainMetrics.valueOf(o.trainMetrics.toUpperCase(java.util.Locale.ROOT)), o.evalEvery);
       if (!sgd && !(o.wd >= 0)) throw new BadInput("--wd must be >= 0: " + o.wd);
       Split split;
       Model mlp;
@@ -102,8 +102,8 @@ final class Experiment {
       if (o.batch > split.train().size)
         throw new BadInput("--batch must be in [1, " + split.train().size + "] (the training set size): " + o.batch);
       GradientTransform chain = buildChain(o, method);
-      // init validates selections and ranks against the real shapes now, before any file is written.
-      chain.init(mlp.params(), o.seed);
+      // Selections and ranks are checked against the real shapes now, before any file is written.
+      chain.validate(mlp.params());
       return new Experiment(method, o, split, mlp, loss, chain, settings);
     } catch (IllegalArgumentException e) {
       throw new BadInput(e.getMessage());

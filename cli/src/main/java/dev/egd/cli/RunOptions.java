@@ -43,6 +43,10 @@ public final class RunOptions {
   @Option(names = "--train-metrics", description = "full: evaluate the whole training set after each epoch; running: average over the epoch's batches (default: full; transformer: running, as the Grokfast code).")
   String trainMetrics;
 
+  @Option(names = "--eval-every", defaultValue = "0",
+      description = "Evaluate after every this many steps; 0 evaluates after every epoch (default: ${DEFAULT-VALUE}).")
+  long evalEvery;
+
   @Option(names = "--drop-last", arity = "1", description = "Drop the last partial batch of an epoch (default: true; transformer: false, as the Grokfast code).")
   Boolean dropLast;
 
@@ -276,6 +280,7 @@ public final class RunOptions {
     m.put("warmup", warmup);
     m.put("train_metrics", trainMetrics);
     m.put("drop_last", dropLast);
+    m.put("eval_every", evalEvery);
     m.put("batch", batch);
     m.put("epochs", epochs);
     m.put("target", target);

@@ -30,6 +30,15 @@ class CliTest {
     return new Outcome(code, err.toString());
   }
 
+  /** Bad input: exit code 2, one line on stderr that mentions the flag, and no output directory. */
+  static void assertBadInput(List<String> args, String mentioned, Path out) {
+    Outcome o = egd(args.toArray(new String[0]));
+    assertEquals(2, o.code(), o.err());
+    assertEquals(1, o.err().trim().lines().count(), "one line: " + o.err());
+    assertTrue(o.err().contains(mentioned.trim()), o.err());
+    assertFalse(Files.exists(out), "nothing written");
+  }
+
   /** A small, fast modular run. */
   static List<String> small(Path out, String... extra) {
     List<String> a = new ArrayList<>(List.of("train", "--p", "13", "--width", "24", "--batch", "16", "--epochs", "6",
@@ -62,11 +71,7 @@ class CliTest {
     Path out = tmp.resolve("run");
     List<String> args = small(out);
     args.addAll(List.of(flags.trim().split(" ")));
-    Outcome o = egd(args.toArray(new String[0]));
-    assertEquals(2, o.code(), o.err());
-    assertEquals(1, o.err().trim().lines().count(), "one line: " + o.err());
-    assertTrue(o.err().contains(mentioned.trim()), o.err());
-    assertFalse(Files.exists(out), "nothing written");
+    assertBadInput(args, mentioned, out);
   }
 
   @Test

@@ -85,11 +85,7 @@ class CompareTest {
     List<String> args = new ArrayList<>(List.of("train", "--method", "egd+grokfast-ema+grokfast-ma"));
     args.addAll(parity(out));
     args.addAll(List.of(flags.trim().split(" ")));
-    CliTest.Outcome o = CliTest.egd(args.toArray(new String[0]));
-    assertEquals(2, o.code(), o.err());
-    assertEquals(1, o.err().trim().lines().count(), o.err());
-    assertTrue(o.err().contains(mentioned.trim()), o.err());
-    assertFalse(Files.exists(out));
+    CliTest.assertBadInput(args, mentioned, out);
   }
 
   @Test

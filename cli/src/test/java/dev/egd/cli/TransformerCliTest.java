@@ -68,10 +68,6 @@ class TransformerCliTest {
     Path out = tmp.resolve("bad");
     List<String> args = small(out, "--method", "egd");
     args.addAll(List.of(flags.trim().split(" ")));
-    CliTest.Outcome o = CliTest.egd(args.toArray(new String[0]));
-    assertEquals(2, o.code(), o.err());
-    assertEquals(1, o.err().trim().lines().count(), o.err());
-    assertTrue(o.err().contains(mentioned.trim()), o.err());
-    assertFalse(Files.exists(out));
+    CliTest.assertBadInput(args, mentioned, out);
   }
 }

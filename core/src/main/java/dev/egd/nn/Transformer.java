@@ -103,7 +103,7 @@ public final class Transformer implements Model {
   /** Buffers for up to maxRows sequences. */
   public final class Workspace implements Model.Workspace {
     final int maxRows;
-    final float[] x0, out, dOut, lnfHat, lnfRstd, hf, dhf, dx, dTmp, dFf, dQkv, dY;
+    final float[] x0, out, dOut, lnfHat, lnfRstd, hf, dhf, dx, dTmp, dFf, dQkv, dY, scores;
     final float[][] ln1Hat, ln1Rstd, h1, qkv, att, y, x1, ln2Hat, ln2Rstd, h2, f, g, gGrad, x2;
 
     Workspace(int maxRows) {
@@ -119,6 +119,7 @@ public final class Transformer implements Model {
       lnfHat = new float[maxRows * d]; lnfRstd = new float[maxRows]; hf = new float[maxRows * d];
       out = new float[maxRows * vocab]; dOut = new float[maxRows * vocab];
       dhf = new float[maxRows * d];
+      scores = new float[seq];
       dx = new float[r * d]; dTmp = new float[r * d]; dFf = new float[r * ff]; dQkv = new float[r * 3 * d]; dY = new float[r * d];
     }
 
@@ -150,7 +151,7 @@ public final class Transformer implements Model {
       int r = last ? n : rows;
       LayerNorm.forward(x, ws.h1[l], ws.ln1Hat[l], ws.ln1Rstd[l], ln1G[l].data, ln1B[l].data, rows, d);
       linear(ws.h1[l], inW[l], inB[l], ws.qkv[l], rows);
-      attention(ws.qkv[l], ws.att[l], ws.y[l], n, last);
+      attention(ws.qkv[l], ws.att[l], ws.y[l], n, last, ws.scores);
       linear(ws.y[l], outW[l], outB[l], ws.x1[l], r);
       float[] h1 = ws.h1[l], x1 = ws.x1[l];
       if (last) {
@@ -188,10 +189,9 @@ public final class Transformer implements Model {
    * Causal softmax attention per sequence and head; probabilities kept in att. With lastOnly, only the
    * last position's query is computed and y holds one row per sequence.
    */
-  private void attention(float[] qkv, float[] att, float[] y, int n, boolean lastOnly) {
+  private void attention(float[] qkv, float[] att, float[] y, int n, boolean lastOnly, float[] s) {
     float scale = (float) (1 / Math.sqrt(hd));
     int stride = 3 * d;
-    float[] s = new float[seq];
     for (int b = 0; b < n; b++) {
       for (int h = 0; h < heads; h++) {
         int ab = ((b * heads) + h) * seq * seq;
@@ -247,7 +247,7 @@ public final class Transformer implements Model {
           grads.get(ln2B[l].name).data, r, d, true);
       // x1 = h1 + out(attn(h1)): dh1 = dx1 + path through attention
       linearBackward(ws.y[l], outW[l], dx, grads.get(outW[l].name).data, grads.get(outB[l].name).data, ws.dY, r);
-      attentionBackward(ws.qkv[l], ws.att[l], ws.dY, ws.dQkv, n, last);
+      attentionBackward(ws.qkv[l], ws.att[l], ws.dY, ws.dQkv, n, last, ws.scores);
       linearBackward(ws.h1[l], inW[l], ws.dQkv, grads.get(inW[l].name).data, grads.get(inB[l].name).data, ws.dTmp, rows);
       if (last) {
         for (int b = 0; b < n; b++) {
@@ -285,11 +285,10 @@ public final class Transformer implements Model {
     Blas.gemm(false, true, rows, k, m, 1f, dOut, m, w.data, m, 0f, dIn, k);
   }
 
-  private void attentionBackward(float[] qkv, float[] att, float[] dY, float[] dQkv, int n, boolean lastOnly) {
+  private void attentionBackward(float[] qkv, float[] att, float[] dY, float[] dQkv, int n, boolean lastOnly, float[] dp) {
     float scale = (float) (1 / Math.sqrt(hd));
     int stride = 3 * d;
     Arrays.fill(dQkv, 0, n * seq * stride, 0f);
-    float[] dp = new float[seq];
     for (int b = 0; b < n; b++) {
       for (int h = 0; h < heads; h++) {
         int ab = ((b * heads) + h) * seq * seq;

@@ -17,6 +17,10 @@ public final class Adam implements GradientTransform {
   private final boolean decoupled;
   private float[][] m, v;
   private long t;
+  private dev.egd.train.Workers workers;
+  private ParamSet curGrads, curParams;
+  private float curStepSize, curLr, curBc2Sqrt;
+  private java.util.function.IntConsumer part;
 
   public Adam(double lr, double beta1, double beta2, double eps, double weightDecay, int warmup, boolean decoupled) {
     if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("--lr must be > 0: " + lr);
@@ -44,6 +48,8 @@ public final class Adam implements GradientTransform {
     t = 0;
   }
 
+  @Override public void useWorkers(dev.egd.train.Workers workers) { this.workers = workers; }
+
   /** The learning rate of 0-based step s. */
   double learningRate(long s) {
     return warmup == 0 || s >= warmup ? lr : lr * (double) s / warmup;
@@ -51,14 +57,25 @@ public final class Adam implements GradientTransform {
 
   @Override public void update(ParamSet grads, ParamSet params, long step) {
     t++;
-    float lrT = (float) learningRate(step);
-    float bc1 = (float) (1 - Math.pow(beta1, t));
-    float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, t));
-    float stepSize = lrT / bc1;
+    curLr = (float) learningRate(step);
+    curStepSize = curLr / (float) (1 - Math.pow(beta1, t));
+    curBc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, t));
+    curGrads = grads;
+    curParams = params;
+    int n = workers == null ? 1 : workers.size();
+    if (part == null) part = w -> updateSlice(w, workers == null ? 1 : workers.size());
+    if (n == 1) updateSlice(0, 1);
+    else workers.run(part);
+  }
+
+  /** Element-wise, so any split of the elements gives the same bits; worker w takes slice w of n of every tensor. */
+  private void updateSlice(int w, int n) {
     float b1 = beta1, b2 = beta2, c1 = 1 - beta1, c2 = 1 - beta2, wd = weightDecay, e = eps;
+    float stepSize = curStepSize, bc2Sqrt = curBc2Sqrt, lrT = curLr;
     for (int i = 0; i < m.length; i++) {
-      float[] g = grads.get(i).data, p = params.get(i).data, mi = m[i], vi = v[i];
-      for (int j = 0; j < g.length; j++) {
+      float[] g = curGrads.get(i).data, p = curParams.get(i).data, mi = m[i], vi = v[i];
+      int len = g.length, from = (int) ((long) len * w / n), to = (int) ((long) len * (w + 1) / n);
+      for (int j = from; j < to; j++) {
         float gj = decoupled ? g[j] : g[j] + wd * p[j];
         float mj = b1 * mi[j] + c1 * gj;
         float vj = b2 * vi[j] + c2 * gj * gj;

@@ -20,6 +20,14 @@ public final class Chain implements GradientTransform {
 
   public List<GradientTransform> links() { return links; }
 
+  @Override public void validate(ParamSet params) {
+    for (GradientTransform t : links) t.validate(params);
+  }
+
+  @Override public void useWorkers(dev.egd.train.Workers workers) {
+    for (GradientTransform t : links) t.useWorkers(workers);
+  }
+
   @Override public void init(ParamSet params, long seed) {
     for (int i = 0; i < links.size(); i++) links.get(i).init(params, seed * 31 + i);
   }

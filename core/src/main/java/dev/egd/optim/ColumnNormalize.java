@@ -7,7 +7,7 @@ import dev.egd.nn.Tensor;
 public final class ColumnNormalize implements GradientTransform {
   private final ParamSelector selector;
   private final float minNorm;
-  private int[] selected;
+  private SelectedMatrices selected;
   private double[] norms;
 
   public ColumnNormalize(ParamSelector selector, double minNorm) {
@@ -16,16 +16,18 @@ public final class ColumnNormalize implements GradientTransform {
     this.minNorm = (float) minNorm;
   }
 
+  @Override public void validate(ParamSet params) { new SelectedMatrices(selector, params); }
+
   @Override public void init(ParamSet params, long seed) {
-    selected = selector.select(params);
+    selected = new SelectedMatrices(selector, params);
     int maxCols = 0;
-    for (int i : selected) maxCols = Math.max(maxCols, params.get(i).cols);
+    for (int i = 0; i < selected.count(); i++) maxCols = Math.max(maxCols, selected.tensor(params, i).cols);
     norms = new double[maxCols];
   }
 
   @Override public void update(ParamSet grads, ParamSet params, long step) {
-    for (int idx : selected) {
-      Tensor t = grads.get(idx);
+    for (int i = 0; i < selected.count(); i++) {
+      Tensor t = selected.tensor(grads, i);
       float[] g = t.data;
       int rows = t.rows, cols = t.cols;
       java.util.Arrays.fill(norms, 0, cols, 0.0);
@@ -41,5 +43,7 @@ public final class ColumnNormalize implements GradientTransform {
     }
   }
 
-  @Override public String describe() { return "colnorm(" + selector + ", min=" + minNorm + ")"; }
+  @Override public String describe() {
+    return "colnorm(" + (selected == null ? selector : selected.names) + ", min=" + minNorm + ")";
+  }
 }

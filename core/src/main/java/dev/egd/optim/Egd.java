@@ -11,10 +11,11 @@ public final class Egd implements GradientTransform {
   private final ParamSelector selector;
   private final ExactEgd.Route route;
   private final float floor;
-  private int[] selected;
+  private SelectedMatrices selected;
   private ExactEgd[] kernels;
   private float[][] out;
-  private String names;
+  private dev.egd.train.Workers workers;
+  private java.util.function.IntConsumer applyOne;
 
   public Egd(ParamSelector selector, ExactEgd.Route route, float floor) {
     this.selector = selector;
@@ -24,33 +25,39 @@ public final class Egd implements GradientTransform {
 
   public Egd(ParamSelector selector) { this(selector, ExactEgd.Route.AUTO, ExactEgd.DEFAULT_FLOOR); }
 
+  @Override public void validate(ParamSet params) { new SelectedMatrices(selector, params); }
+
   @Override public void init(ParamSet params, long seed) {
-    selected = selector.select(params);
-    kernels = new ExactEgd[selected.length];
-    out = new float[selected.length][];
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < selected.length; i++) {
-      Tensor t = params.get(selected[i]);
+    selected = new SelectedMatrices(selector, params);
+    kernels = new ExactEgd[selected.count()];
+    for (int i = 0; i < kernels.length; i++) {
+      Tensor t = selected.tensor(params, i);
       kernels[i] = new ExactEgd(t.rows, t.cols, route, floor);
-      out[i] = new float[t.size()];
-      sb.append(i == 0 ? "" : ",").append(t.name);
     }
-    names = sb.toString();
+    out = selected.scratch(params);
   }
 
+  @Override public void useWorkers(dev.egd.train.Workers workers) { this.workers = workers; }
+
+  private ParamSet current;
+
   @Override public void update(ParamSet grads, ParamSet params, long step) {
-    for (int i = 0; i < selected.length; i++) {
-      float[] g = grads.get(selected[i]).data;
-      kernels[i].apply(g, out[i]);
-      System.arraycopy(out[i], 0, g, 0, g.length);
+    current = grads;
+    if (applyOne == null) {
+      applyOne = i -> {
+        float[] g = selected.tensor(current, i).data;
+        kernels[i].apply(g, out[i]);
+        System.arraycopy(out[i], 0, g, 0, g.length);
+      };
     }
+    selected.forEach(workers, applyOne);
   }
 
   /** The kernel for the i-th selected matrix (for diagnostics). */
   public ExactEgd kernel(int i) { return kernels[i]; }
 
   @Override public String describe() {
-    return "egd(" + (names == null ? selector : names) + ", " + route.name().toLowerCase() + ")";
+    return "egd(" + (selected == null ? selector : selected.names) + ", " + route.name().toLowerCase(java.util.Locale.ROOT) + ")";
   }
 
   @Override public Map<String, Object> stats() {

@@ -18,11 +18,13 @@ public final class EgdRandomized implements GradientTransform {
   private final int rank, powerIters, oversample;
   private final boolean clip;
   private final RandomizedEgd.Residual residual;
-  private int[] selected;
+  private SelectedMatrices selected;
   private RandomizedEgd[] kernels;
   private float[][] out;
-  private Rng rng;
-  private String names;
+  private Rng[] rngs;
+  private dev.egd.train.Workers workers;
+  private java.util.function.IntConsumer applyOne;
+  private ParamSet current;
 
   public EgdRandomized(ParamSelector selector, int rank, int powerIters, int oversample, RandomizedEgd.Residual residual) {
     this(selector, rank, false, powerIters, oversample, residual);
@@ -41,38 +43,50 @@ public final class EgdRandomized implements GradientTransform {
     this.residual = residual;
   }
 
-  @Override public void init(ParamSet params, long seed) {
-    selected = selector.select(params);
-    kernels = new RandomizedEgd[selected.length];
-    out = new float[selected.length][];
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < selected.length; i++) {
-      Tensor t = params.get(selected[i]);
-      int max = Math.min(t.rows, t.cols);
-      if (rank > max && !clip)
-        throw new IllegalArgumentException("--rank must be in [1, " + max + "] for " + t.name + " (" + t.shape() + "): " + rank);
-      kernels[i] = new RandomizedEgd(t.rows, t.cols, Math.min(rank, max), powerIters, oversample, residual, 1e-6f);
-      out[i] = new float[t.size()];
-      sb.append(i == 0 ? "" : ",").append(t.name);
-    }
-    names = sb.toString();
-    rng = new Rng(seed, 0x25BDL);
+  /** The rank used on a matrix: the requested one, lowered to the matrix's limit when clipping. */
+  private int rankFor(Tensor t) {
+    int max = Math.min(t.rows, t.cols);
+    if (rank > max && !clip)
+      throw new IllegalArgumentException("--rank must be in [1, " + max + "] for " + t.name + " (" + t.shape() + "): " + rank);
+    return Math.min(rank, max);
   }
+
+  @Override public void validate(ParamSet params) {
+    SelectedMatrices s = new SelectedMatrices(selector, params);
+    for (int i = 0; i < s.count(); i++) rankFor(s.tensor(params, i));
+  }
+
+  @Override public void init(ParamSet params, long seed) {
+    selected = new SelectedMatrices(selector, params);
+    kernels = new RandomizedEgd[selected.count()];
+    for (int i = 0; i < kernels.length; i++) {
+      Tensor t = selected.tensor(params, i);
+      kernels[i] = new RandomizedEgd(t.rows, t.cols, rankFor(t), powerIters, oversample, residual, 1e-6f);
+    }
+    out = selected.scratch(params);
+    // one sketch stream per matrix, so matrices can be processed on any thread with the same result
+    rngs = new Rng[kernels.length];
+    for (int i = 0; i < kernels.length; i++) rngs[i] = new Rng(seed, 0x25BDL + i);
+  }
+
+  @Override public void useWorkers(dev.egd.train.Workers workers) { this.workers = workers; }
 
   @Override public void update(ParamSet grads, ParamSet params, long step) {
-    for (int i = 0; i < selected.length; i++) {
-      float[] g = grads.get(selected[i]).data;
-      kernels[i].apply(g, out[i], rng);
-      System.arraycopy(out[i], 0, g, 0, g.length);
+    current = grads;
+    if (applyOne == null) {
+      applyOne = i -> {
+        float[] g = selected.tensor(current, i).data;
+        kernels[i].apply(g, out[i], rngs[i]);
+        System.arraycopy(out[i], 0, g, 0, g.length);
+      };
     }
+    selected.forEach(workers, applyOne);
   }
-
-  public Rng rng() { return rng; }
 
   @Override public String describe() {
     String r = kernels == null ? String.valueOf(rank) : java.util.Arrays.stream(kernels).map(k -> String.valueOf(k.rank()))
         .distinct().collect(java.util.stream.Collectors.joining("/"));
-    return "egd-rsvd(" + (names == null ? selector : names) + ", r=" + r + ", q=" + powerIters
+    return "egd-rsvd(" + (selected == null ? selector : selected.names) + ", r=" + r + ", q=" + powerIters
         + (oversample > 0 ? ", oversample=" + oversample : "") + ", residual=" + residual.name().toLowerCase() + ")";
   }
 }

@@ -12,7 +12,19 @@ import java.util.Map;
  * then {@link #update} every step, which should allocate nothing.
  */
 public interface GradientTransform {
+  /**
+   * Checks, without allocating state, that this transform can run on this parameter layout
+   * (selections match, ranks fit); throws IllegalArgumentException naming the flag otherwise.
+   */
+  default void validate(ParamSet params) {}
+
   void init(ParamSet params, long seed);
+
+  /**
+   * Threads the transform may use for independent pieces of work (one matrix each, say); the trainer
+   * hands over its own before {@link #init}. Results must not depend on how many there are.
+   */
+  default void useWorkers(dev.egd.train.Workers workers) {}
 
   /** Rewrites grads in place; {@code step} counts updates from 0. */
   void update(ParamSet grads, ParamSet params, long step);

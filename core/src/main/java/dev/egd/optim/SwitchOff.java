@@ -28,6 +28,10 @@ public final class SwitchOff implements GradientTransform {
     this.mode = mode;
   }
 
+  @Override public void validate(ParamSet params) { inner.validate(params); }
+
+  @Override public void useWorkers(dev.egd.train.Workers workers) { inner.useWorkers(workers); }
+
   @Override public void init(ParamSet params, long seed) { inner.init(params, seed); }
 
   @Override public void update(ParamSet grads, ParamSet params, long step) {

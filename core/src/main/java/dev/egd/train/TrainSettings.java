@@ -12,11 +12,13 @@ package dev.egd.train;
  * @param threads Java threads for one run (OpenBLAS itself stays on one thread)
  * @param seed seed for initialisation, shuffling and random sketches
  * @param dropLast drop the last partial batch of an epoch (the EGD paper) or train on it (Grokfast's code)
- * @param trainMetrics FULL: evaluate the whole training set after every epoch; RUNNING: average the
- *     loss and accuracy of the epoch's own training batches (as the Grokfast code reports them; cheaper)
+ * @param trainMetrics FULL: evaluate the whole training set at every evaluation; RUNNING: average the
+ *     loss and accuracy of the training batches since the last evaluation (as the Grokfast code reports
+ *     them; cheaper)
+ * @param evalEvery evaluate after every this many steps; 0: after every epoch
  */
 public record TrainSettings(long epochs, int batch, double target, long stopAfter, double l2, int threads, long seed,
-    boolean dropLast, TrainMetrics trainMetrics) {
+    boolean dropLast, TrainMetrics trainMetrics, long evalEvery) {
   public enum TrainMetrics { FULL, RUNNING }
 
   public TrainSettings {
@@ -25,10 +27,16 @@ public record TrainSettings(long epochs, int batch, double target, long stopAfte
     if (!(target > 0 && target <= 1)) throw new IllegalArgumentException("--target must be in (0, 1]: " + target);
     if (!(l2 >= 0) || !Double.isFinite(l2)) throw new IllegalArgumentException("--wd must be >= 0: " + l2);
     if (threads < 1 || threads > 256) throw new IllegalArgumentException("--threads must be in [1, 256]: " + threads);
+    if (evalEvery < 0) throw new IllegalArgumentException("--eval-every must be >= 0 (0: every epoch): " + evalEvery);
+  }
+
+  public TrainSettings(long epochs, int batch, double target, long stopAfter, double l2, int threads, long seed,
+      boolean dropLast, TrainMetrics trainMetrics) {
+    this(epochs, batch, target, stopAfter, l2, threads, seed, dropLast, trainMetrics, 0);
   }
 
   /** The EGD paper's loop: last partial batch dropped, full train evaluation. */
   public TrainSettings(long epochs, int batch, double target, long stopAfter, double l2, int threads, long seed) {
-    this(epochs, batch, target, stopAfter, l2, threads, seed, true, TrainMetrics.FULL);
+    this(epochs, batch, target, stopAfter, l2, threads, seed, true, TrainMetrics.FULL, 0);
   }
 }

@@ -15,7 +15,7 @@ import java.util.function.IntConsumer;
 
 /**
  * The training loop: shuffled minibatches, data-parallel shards on Java threads, gradient transforms,
- * full train and test evaluation after every epoch, and milestones.
+ * evaluation after every epoch (or every N steps), and milestones.
  *
  * <p>Determinism: a batch is cut into contiguous shards, as many as there are threads but none under
  * {@link #MIN_SHARD_ROWS} rows; shard gradients are summed in shard order. The same seed and thread
@@ -75,6 +75,8 @@ public final class Trainer {
     final int[] iota = new int[Math.max(train.size, test.size)];
     for (int i = 0; i < iota.length; i++) iota[i] = i;
     final Rng shuffleRng = new Rng(settings.seed(), STREAM_SHUFFLE);
+    Workers workers = new Workers(threads);
+    transform.useWorkers(workers);
     transform.init(params, settings.seed());
     final float l2 = (float) settings.l2();
     final int stepsPerEpoch = settings.dropLast() ? train.size / batch : (train.size + batch - 1) / batch;
@@ -124,11 +126,10 @@ public final class Trainer {
     LossStats total = new LossStats();
     long tFwdBwd = 0, tTransform = 0, tUpdate = 0, tEval = 0;
     LossStats epochTrain = new LossStats();
-    try (Workers workers = new Workers(threads)) {
+    try (workers) {
       epochs:
       while (epoch < settings.epochs()) {
         shuffleRng.shuffle(order, order.length);
-        epochTrain.clear();
         for (int b = 0; b < stepsPerEpoch; b++) {
           batchStart[0] = b * batch;
           batchRows[0] = Math.min(batch, train.size - b * batch);
@@ -169,56 +170,61 @@ public final class Trainer {
           tTransform += c2 - c1;
           tUpdate += c3 - c2;
           step++;
-        }
-        epoch++;
-        if (!params.allFinite()) {
-          status = "diverged";
-          message = "parameters became non-finite in epoch " + epoch + "; stopped, metrics so far kept";
-          break;
-        }
-        long e0 = System.nanoTime();
-        double trainLoss, trainAcc;
-        if (running) {
-          trainLoss = epochTrain.meanLoss();
-          trainAcc = epochTrain.accuracy();
-        } else {
-          evalSet[0] = train;
+          boolean epochEnd = b == stepsPerEpoch - 1;
+          if (epochEnd) epoch++;
+          boolean finalStep = epochEnd && epoch == settings.epochs();
+          if (settings.evalEvery() > 0 ? step % settings.evalEvery() != 0 && !finalStep : !epochEnd) continue;
+          long evalEpoch = epochEnd ? epoch : epoch + 1; // the epoch this evaluation falls in
+          if (!params.allFinite()) {
+            status = "diverged";
+            message = "parameters became non-finite in epoch " + evalEpoch + "; stopped, metrics so far kept";
+            break epochs;
+          }
+          long e0 = System.nanoTime();
+          double trainLoss, trainAcc;
+          if (running) {
+            trainLoss = epochTrain.meanLoss();
+            trainAcc = epochTrain.accuracy();
+            epochTrain.clear();
+          } else {
+            evalSet[0] = train;
+            workers.run(evalShard);
+            total.clear();
+            for (LossStats st : stats) total.add(st);
+            trainLoss = total.meanLoss();
+            trainAcc = total.accuracy();
+          }
+          evalSet[0] = test;
           workers.run(evalShard);
           total.clear();
           for (LossStats st : stats) total.add(st);
-          trainLoss = total.meanLoss();
-          trainAcc = total.accuracy();
-        }
-        evalSet[0] = test;
-        workers.run(evalShard);
-        total.clear();
-        for (LossStats st : stats) total.add(st);
-        double testLoss = total.meanLoss(), testAcc = total.accuracy();
-        tEval += System.nanoTime() - e0;
-        double seconds = (System.nanoTime() - start) / 1e9;
-        transform.onEvaluation(testAcc, epoch);
-        last = new EpochRecord(epoch, step, trainLoss, trainAcc, testLoss, testAcc,
-            params.norm(Tensor.Kind.WEIGHT), seconds, transform.active());
-        history.add(last);
-        if (epochsToTarget == null && testAcc > settings.target()) {
-          epochsToTarget = epoch;
-          stepsToTarget = step;
-          secondsToTarget = seconds;
-        }
-        listener.onEpoch(last);
-        if (!Double.isFinite(trainLoss)) {
-          status = "diverged";
-          message = "training loss became " + trainLoss + " at epoch " + epoch + "; stopped, metrics so far kept";
-          break;
-        }
-        if (epochsToTarget != null && settings.stopAfter() >= 0 && epoch - epochsToTarget >= settings.stopAfter()) {
-          status = "stopped-after-target";
-          break;
-        }
-        if (stopRequested) {
-          status = "interrupted";
-          message = "stopped on request after epoch " + epoch;
-          break;
+          double testLoss = total.meanLoss(), testAcc = total.accuracy();
+          tEval += System.nanoTime() - e0;
+          double seconds = (System.nanoTime() - start) / 1e9;
+          transform.onEvaluation(testAcc, evalEpoch);
+          last = new EpochRecord(evalEpoch, step, trainLoss, trainAcc, testLoss, testAcc,
+              params.norm(Tensor.Kind.WEIGHT), seconds, transform.active());
+          history.add(last);
+          if (epochsToTarget == null && testAcc > settings.target()) {
+            epochsToTarget = evalEpoch;
+            stepsToTarget = step;
+            secondsToTarget = seconds;
+          }
+          listener.onEpoch(last);
+          if (!Double.isFinite(trainLoss)) {
+            status = "diverged";
+            message = "training loss became " + trainLoss + " at epoch " + evalEpoch + "; stopped, metrics so far kept";
+            break epochs;
+          }
+          if (epochsToTarget != null && settings.stopAfter() >= 0 && evalEpoch - epochsToTarget >= settings.stopAfter()) {
+            status = "stopped-after-target";
+            break epochs;
+          }
+          if (stopRequested) {
+            status = "interrupted";
+            message = "stopped on request after epoch " + evalEpoch;
+            break epochs;
+          }
         }
       }
     }

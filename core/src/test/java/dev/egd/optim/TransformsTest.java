@@ -111,6 +111,32 @@ class TransformsTest {
   }
 
   @Test
+  void matrixTransformsAndAdamGiveTheSameBitsOnOneOrTwoWorkers() {
+    ParamSet p = layout();
+    Rng rng = new Rng(9);
+    for (Tensor t : p.tensors()) rng.fillGaussian(t.data, t.size(), 1.0);
+    float[][] results = new float[2][];
+    for (int workers = 1; workers <= 2; workers++) {
+      ParamSet g = p.zerosLike();
+      Rng gr = new Rng(10);
+      for (Tensor t : g.tensors()) gr.fillGaussian(t.data, t.size(), 1.0);
+      Chain c = Chain.of(new Egd(ParamSelector.all()), new EgdRandomized(ParamSelector.all(), 2, 1, 0, dev.egd.linalg.RandomizedEgd.Residual.KEEP),
+          new Adam(1e-2, 0.9, 0.98, 1e-8, 0.01, 0, false));
+      try (dev.egd.train.Workers w = new dev.egd.train.Workers(workers)) {
+        c.useWorkers(w);
+        c.init(p, 3);
+        c.update(g, p, 0);
+        c.update(g, p, 1);
+      }
+      java.util.List<Float> all = new java.util.ArrayList<>();
+      for (Tensor t : g.tensors()) for (float v : t.data) all.add(v);
+      results[workers - 1] = new float[all.size()];
+      for (int i = 0; i < all.size(); i++) results[workers - 1][i] = all.get(i);
+    }
+    assertArrayEquals(results[0], results[1]);
+  }
+
+  @Test
   void egdOnAllLayersGivesEveryWeightGradientUnitSingularValues() {
     ParamSet p = layout();
     ParamSet g = p.zerosLike();

@@ -96,6 +96,20 @@ class TrainerTest {
   }
 
   @Test
+  void evaluationEveryNStepsRecordsStepsAndTheEpochTheyFallIn() {
+    Split split = ModularArithmetic.split(ModularArithmetic.Op.ADD, 11, 0.5, 0); // 60 train pairs
+    Mlp mlp = new Mlp(new int[] {22, 16, 11}, true, false);
+    mlp.initHeNormal(new Rng(0, 1), 0);
+    // batch 20: 3 steps an epoch; 4 epochs = 12 steps; evaluate every 5 steps and at the end
+    TrainSettings s = new TrainSettings(4, 20, 1.0, 0, 0, 1, 0, true, TrainSettings.TrainMetrics.RUNNING, 5);
+    RunResult r = new Trainer(mlp, new dev.egd.nn.CrossEntropy(), split, Chain.of(new Sgd(0.1)), s).run(new TrainListener() {});
+    assertEquals(List.of(5L, 10L, 12L), r.history().stream().map(EpochRecord::step).collect(java.util.stream.Collectors.toList()));
+    assertEquals(List.of(2L, 4L, 4L), r.history().stream().map(EpochRecord::epoch).collect(java.util.stream.Collectors.toList()));
+    assertEquals(4, r.epochsRun());
+    assertEquals(12, r.stepsRun());
+  }
+
+  @Test
   void divergenceStopsTheRunAndKeepsWhatWasMeasured() {
     RunResult r = run(11, 0.5, 16, 8, Chain.of(new Sgd(1e6)), 50, 0.95, 1, 0);
     assertEquals("diverged", r.status());
