@@ -124,7 +124,7 @@ final class Experiment {
         case "vanilla":
           continue;
         case "egd":
-          t = new Egd(sel, o.egdRoute, ExactEgd.DEFAULT_FLOOR);
+          t = new Egd(sel, o.egdRoute, o.egdFloor, o.egdRcond == null ? -1 : o.egdRcond);
           break;
         case "egd-rsvd":
           t = new EgdRandomized(sel, o.rank == null ? EgdRandomized.DEFAULT_RANK : o.rank, o.rank == null, o.powerIters, o.oversample, o.rsvdResidual);

@@ -117,6 +117,12 @@ public final class RunOptions {
       description = "Exact EGD algorithm: auto, gram64, gram32, svd (default: ${DEFAULT-VALUE}).")
   ExactEgd.Route egdRoute;
 
+  @Option(names = "--egd-floor", defaultValue = "1e-6", description = "Exact EGD: absolute floor of singular values, > 0 (default: ${DEFAULT-VALUE}).")
+  float egdFloor;
+
+  @Option(names = "--egd-rcond", description = "Exact EGD: relative rank cut-off in [0, 1); 0 moves every direction, rounding noise included, as the paper's formula (default: max(m, n) * 2^-23).")
+  Double egdRcond;
+
   @Option(names = "--rank", description = "Rank of egd-rsvd, 1 to min(rows, cols) (default: 64, or the matrix's limit if smaller; transformer: 36).")
   Integer rank;
 
@@ -287,6 +293,8 @@ public final class RunOptions {
     m.put("stop_after", stopAfter);
     m.put("egd_layers", egdLayers);
     m.put("egd_route", egdRoute.name().toLowerCase(java.util.Locale.ROOT));
+    m.put("egd_floor", egdFloor);
+    m.put("egd_rcond", egdRcond);
     m.put("rank", rank);
     m.put("power_iters", powerIters);
     m.put("oversample", oversample);

@@ -66,6 +66,8 @@ class CliTest {
       "--target 1.5 | --target",
       "--threads 0 | --threads",
       "--egd-route fastest | --egd-route",
+      "--egd-rcond 1 | --egd-rcond",
+      "--egd-floor 0 | --egd-floor",
   })
   void badInputGivesOneLineExitTwoAndWritesNothing(String flags, String mentioned) {
     Path out = tmp.resolve("run");

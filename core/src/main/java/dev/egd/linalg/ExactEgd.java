@@ -58,16 +58,31 @@ public final class ExactEgd {
   private Route autoStart = Route.GRAM32;
   private int autoCalls;
 
+  /** The relative rank cut-off used by default: max(m, n) * 2^-23. */
+  public static double defaultRcond(int rows, int cols) {
+    return Math.max(rows, cols) * 0x1.0p-23;
+  }
+
   public ExactEgd(int rows, int cols, Route route, float floor) {
+    this(rows, cols, route, floor, defaultRcond(rows, cols));
+  }
+
+  /**
+   * @param floor the absolute floor of singular values (the paper: 1e-6), > 0
+   * @param rcond relative rank cut-off: directions with s &lt;= rcond * s_max get weight 0; 0 keeps every
+   *     direction, as the paper's formula does (rounding noise of a rank-deficient G then moves too)
+   */
+  public ExactEgd(int rows, int cols, Route route, float floor, double rcond) {
     if (rows < 1 || cols < 1) throw new IllegalArgumentException("matrix must be non-empty: " + rows + "x" + cols);
-    if (!(floor > 0)) throw new IllegalArgumentException("floor must be > 0: " + floor);
+    if (!(floor > 0)) throw new IllegalArgumentException("--egd-floor must be > 0: " + floor);
+    if (!(rcond >= 0 && rcond < 1)) throw new IllegalArgumentException("--egd-rcond must be in [0, 1): " + rcond);
     this.m = rows;
     this.n = cols;
     this.k = Math.min(rows, cols);
     this.wide = rows <= cols;
     this.route = route;
     this.floor = floor;
-    this.rcond = Math.max(rows, cols) * 0x1.0p-23;
+    this.rcond = rcond;
     this.lastSingular = new float[k];
     boolean svd = route != Route.GRAM32; // GRAM64 and AUTO may hand over to SVD
     boolean g32 = route == Route.GRAM32 || route == Route.AUTO;
@@ -126,7 +141,7 @@ public final class ExactEgd {
 
   /** The weight w with output singular value s * w: 0 below the rank cut-off, else 1 / max(s, floor). */
   private double weight(double sj, double sMax) {
-    return sj <= rcond * sMax ? 0 : 1.0 / Math.max(sj, floor);
+    return (rcond > 0 && sj <= rcond * sMax) || sMax == 0 ? 0 : 1.0 / Math.max(sj, floor);
   }
 
   /** Returns false (out untouched) when checking and the float32 Gram matrix is too ill-conditioned. */

@@ -11,6 +11,7 @@ public final class Egd implements GradientTransform {
   private final ParamSelector selector;
   private final ExactEgd.Route route;
   private final float floor;
+  private final double rcond; // negative: the default for each matrix
   private SelectedMatrices selected;
   private ExactEgd[] kernels;
   private float[][] out;
@@ -18,9 +19,17 @@ public final class Egd implements GradientTransform {
   private java.util.function.IntConsumer applyOne;
 
   public Egd(ParamSelector selector, ExactEgd.Route route, float floor) {
+    this(selector, route, floor, -1);
+  }
+
+  /** rcond: relative rank cut-off (0: keep every direction, as the paper's formula); negative: the default. */
+  public Egd(ParamSelector selector, ExactEgd.Route route, float floor, double rcond) {
+    if (!(floor > 0)) throw new IllegalArgumentException("--egd-floor must be > 0: " + floor);
+    if (rcond >= 1) throw new IllegalArgumentException("--egd-rcond must be in [0, 1): " + rcond);
     this.selector = selector;
     this.route = route;
     this.floor = floor;
+    this.rcond = rcond;
   }
 
   public Egd(ParamSelector selector) { this(selector, ExactEgd.Route.AUTO, ExactEgd.DEFAULT_FLOOR); }
@@ -32,7 +41,7 @@ public final class Egd implements GradientTransform {
     kernels = new ExactEgd[selected.count()];
     for (int i = 0; i < kernels.length; i++) {
       Tensor t = selected.tensor(params, i);
-      kernels[i] = new ExactEgd(t.rows, t.cols, route, floor);
+      kernels[i] = new ExactEgd(t.rows, t.cols, route, floor, rcond < 0 ? ExactEgd.defaultRcond(t.rows, t.cols) : rcond);
     }
     out = selected.scratch(params);
   }

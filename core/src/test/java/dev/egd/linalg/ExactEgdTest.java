@@ -121,6 +121,25 @@ class ExactEgdTest {
   }
 
   @Test
+  void rcondZeroKeepsEveryDirectionAsThePapersFormulaDoes() {
+    // rank 2 of 6 rows, plus rounding noise: the default cut-off drops the noise, rcond 0 moves it too
+    int m = 6, n = 10;
+    float[] g = Mat.toFloat(Mat.withSpectrum(m, n, new double[] {2.0, 1.0}, new Rng(8)));
+    float[] out = new float[m * n];
+    new ExactEgd(m, n, ExactEgd.Route.SVD, 1e-30f, 0.0).apply(g, out);
+    float[] all = Mat.singularValues(out, m, n);
+    new ExactEgd(m, n, ExactEgd.Route.SVD, 1e-30f).apply(g, out);
+    float[] cut = Mat.singularValues(out, m, n);
+    int unitAll = 0, unitCut = 0;
+    for (int i = 0; i < m; i++) {
+      if (Math.abs(all[i] - 1) < 1e-3) unitAll++;
+      if (Math.abs(cut[i] - 1) < 1e-3) unitCut++;
+    }
+    assertEquals(2, unitCut);
+    assertTrue(unitAll > 2, "noise directions move at unit speed too: " + java.util.Arrays.toString(all));
+  }
+
+  @Test
   void autoFallsBackToDoublePrecisionForIllConditionedInput() {
     int m = 20, n = 40;
     double[] s = new double[m];
