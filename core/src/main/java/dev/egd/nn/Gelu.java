@@ -68,10 +68,21 @@ final class Gelu {
     return Math.exp(-z * z) / Math.sqrt(Math.PI) / f;
   }
 
-  /** out[i] = gelu(x[i]); grad[i] = gelu'(x[i]) (kept for the backward pass). */
+  /** out[i] = gelu(x[i]); grad[i] = gelu'(x[i]) (kept for the backward pass; null when not needed). */
   static void forward(float[] x, float[] out, float[] grad, int n) {
     final float lim = (float) LIMIT, scale = PER_UNIT;
     final float[] c = COEF;
+    if (grad == null) {
+      for (int i = 0; i < n; i++) {
+        float v = x[i];
+        float u = (Math.min(Math.max(v, -lim), lim) + lim) * scale;
+        int k = Math.min((int) u, N - 1);
+        float t = u - k;
+        int b = k << 3;
+        out[i] = v * (((c[b + 3] * t + c[b + 2]) * t + c[b + 1]) * t + c[b]);
+      }
+      return;
+    }
     for (int i = 0; i < n; i++) {
       float v = x[i];
       float u = (Math.min(Math.max(v, -lim), lim) + lim) * scale;

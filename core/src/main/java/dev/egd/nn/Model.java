@@ -11,6 +11,9 @@ public interface Model {
   /** Buffers for up to maxRows examples; one per thread. */
   Workspace newWorkspace(int maxRows);
 
+  /** Buffers for forward passes only (evaluation): a model may skip what only backward needs. */
+  default Workspace newEvalWorkspace(int maxRows) { return newWorkspace(maxRows); }
+
   /** Outputs for examples idx[off .. off+n) of d into ws.out(). */
   void forward(Dataset d, int[] idx, int off, int n, Workspace ws);
 

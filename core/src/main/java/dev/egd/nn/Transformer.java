@@ -103,11 +103,13 @@ public final class Transformer implements Model {
   /** Buffers for up to maxRows sequences. */
   public final class Workspace implements Model.Workspace {
     final int maxRows;
+    final boolean training;
     final float[] x0, out, dOut, lnfHat, lnfRstd, hf, dhf, dx, dTmp, dFf, dQkv, dY, scores;
     final float[][] ln1Hat, ln1Rstd, h1, qkv, att, y, x1, ln2Hat, ln2Rstd, h2, f, g, gGrad, x2;
 
-    Workspace(int maxRows) {
+    Workspace(int maxRows, boolean training) {
       this.maxRows = maxRows;
+      this.training = training;
       int r = maxRows * seq;
       x0 = new float[r * d];
       ln1Hat = new float[depth][r * d]; ln1Rstd = new float[depth][r]; h1 = new float[depth][r * d];
@@ -128,7 +130,9 @@ public final class Transformer implements Model {
     @Override public int maxRows() { return maxRows; }
   }
 
-  @Override public Workspace newWorkspace(int maxRows) { return new Workspace(maxRows); }
+  @Override public Workspace newWorkspace(int maxRows) { return new Workspace(maxRows, true); }
+
+  @Override public Workspace newEvalWorkspace(int maxRows) { return new Workspace(maxRows, false); }
 
   @Override public void forward(Dataset data, int[] idx, int off, int n, Model.Workspace w) {
     Workspace ws = (Workspace) w;
@@ -164,7 +168,7 @@ public final class Transformer implements Model {
       }
       LayerNorm.forward(x1, ws.h2[l], ws.ln2Hat[l], ws.ln2Rstd[l], ln2G[l].data, ln2B[l].data, r, d);
       linear(ws.h2[l], fc1W[l], fc1B[l], ws.f[l], r);
-      Gelu.forward(ws.f[l], ws.g[l], ws.gGrad[l], r * ff);
+      Gelu.forward(ws.f[l], ws.g[l], ws.training ? ws.gGrad[l] : null, r * ff);
       linear(ws.g[l], fc2W[l], fc2B[l], ws.x2[l], r);
       float[] x2 = ws.x2[l];
       for (int i = 0; i < r * d; i++) x2[i] += x1[i];

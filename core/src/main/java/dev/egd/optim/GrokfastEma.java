@@ -11,6 +11,9 @@ public final class GrokfastEma implements GradientTransform {
   private final float alpha, lambda;
   private float[][] ema;
   private boolean started;
+  private dev.egd.train.Workers workers;
+  private ParamSet current;
+  private java.util.function.IntConsumer part;
 
   public GrokfastEma(double alpha, double lambda) {
     if (!(alpha >= 0 && alpha < 1)) throw new IllegalArgumentException("--ema-alpha must be in [0, 1): " + alpha);
@@ -25,18 +28,33 @@ public final class GrokfastEma implements GradientTransform {
     started = false;
   }
 
+  @Override public void useWorkers(dev.egd.train.Workers workers) { this.workers = workers; }
+
   @Override public void update(ParamSet grads, ParamSet params, long step) {
+    current = grads;
+    int n = workers == null ? 1 : workers.size();
+    if (n == 1) {
+      slice(0, 1);
+    } else {
+      if (part == null) part = w -> slice(w, workers.size());
+      workers.run(part);
+    }
+    started = true;
+  }
+
+  /** Element-wise, so any split gives the same bits; worker w takes slice w of n of every tensor. */
+  private void slice(int w, int n) {
     float a = alpha, b = 1f - alpha, l = lambda;
     for (int i = 0; i < ema.length; i++) {
-      float[] g = grads.get(i).data, e = ema[i];
-      if (!started) System.arraycopy(g, 0, e, 0, g.length);
-      for (int j = 0; j < g.length; j++) {
+      float[] g = current.get(i).data, e = ema[i];
+      int from = (int) ((long) g.length * w / n), to = (int) ((long) g.length * (w + 1) / n);
+      if (!started) System.arraycopy(g, from, e, from, to - from);
+      for (int j = from; j < to; j++) {
         float v = a * e[j] + b * g[j];
         e[j] = v;
         g[j] += l * v;
       }
     }
-    started = true;
   }
 
   /** The running average of parameter i (for tests and checkpoints). */

@@ -67,7 +67,7 @@ public final class Trainer {
     for (int s = 0; s < threads; s++) {
       grads[s] = params.zerosLike();
       trainWs[s] = model.newWorkspace(shardRows);
-      evalWs[s] = model.newWorkspace(EVAL_CHUNK);
+      evalWs[s] = model.newEvalWorkspace(EVAL_CHUNK);
       stats[s] = new LossStats();
     }
     final int[] order = new int[train.size];
@@ -100,6 +100,31 @@ public final class Trainer {
       model.forward(train, order, off, n, ws);
       loss.evaluate(ws.out(), n, outDim, train, order, off, ws.dOut(), batchScale[0], st);
       model.backward(train, order, off, n, ws, grads[s]);
+    };
+    // Gradient reduction (shard order) with weight decay, and the parameter update: element-wise, so
+    // each worker takes a slice of every tensor and the bits do not depend on the split.
+    IntConsumer reduce = w -> {
+      int nw = threads;
+      ParamSet g = grads[0];
+      for (int i = 0; i < params.count(); i++) {
+        float[] gd = g.get(i).data, pd = params.get(i).data;
+        int from = (int) ((long) gd.length * w / nw), to = (int) ((long) gd.length * (w + 1) / nw);
+        for (int s = 1; s < batchShards[0]; s++) {
+          float[] o = grads[s].get(i).data;
+          for (int j = from; j < to; j++) gd[j] += o[j];
+        }
+        if (l2 != 0f && params.get(i).kind == Tensor.Kind.WEIGHT) {
+          for (int j = from; j < to; j++) gd[j] += l2 * pd[j];
+        }
+      }
+    };
+    IntConsumer apply = w -> {
+      int nw = threads;
+      for (int i = 0; i < params.count(); i++) {
+        float[] pd = params.get(i).data, gd = grads[0].get(i).data;
+        int from = (int) ((long) pd.length * w / nw), to = (int) ((long) pd.length * (w + 1) / nw);
+        for (int j = from; j < to; j++) pd[j] += gd[j];
+      }
     };
     final Dataset[] evalSet = new Dataset[1];
     IntConsumer evalShard = s -> {
@@ -149,22 +174,11 @@ public final class Trainer {
             break epochs;
           }
           ParamSet g = grads[0];
-          for (int s = 1; s < batchShards[0]; s++) g.add(grads[s]);
-          if (l2 != 0f) {
-            for (int i = 0; i < params.count(); i++) {
-              Tensor p = params.get(i);
-              if (p.kind != Tensor.Kind.WEIGHT) continue;
-              float[] gd = g.get(i).data, pd = p.data;
-              for (int j = 0; j < pd.length; j++) gd[j] += l2 * pd[j];
-            }
-          }
+          if (batchShards[0] > 1 || l2 != 0f) workers.run(reduce);
           long c1 = System.nanoTime();
           transform.update(g, params, step);
           long c2 = System.nanoTime();
-          for (int i = 0; i < params.count(); i++) {
-            float[] pd = params.get(i).data, gd = g.get(i).data;
-            for (int j = 0; j < pd.length; j++) pd[j] += gd[j];
-          }
+          workers.run(apply);
           long c3 = System.nanoTime();
           tFwdBwd += c1 - c0;
           tTransform += c2 - c1;
