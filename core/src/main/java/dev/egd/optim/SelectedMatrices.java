@@ -29,9 +29,17 @@ final class SelectedMatrices {
       for (int i = 0; i < indices.length; i++) body.accept(i);
       return;
     }
-    workers.run(w -> {
-      for (int i = w; i < indices.length; i += n) body.accept(i);
-    });
+    pending = body;
+    spreadOver = n;
+    workers.run(spread); // allocated once: the step allocates nothing
+  }
+
+  private java.util.function.IntConsumer pending;
+  private int spreadOver;
+  private final java.util.function.IntConsumer spread = this::spreadPart;
+
+  private void spreadPart(int w) {
+    for (int i = w; i < indices.length; i += spreadOver) pending.accept(i);
   }
 
   Tensor tensor(ParamSet set, int i) { return set.get(indices[i]); }
