@@ -119,7 +119,7 @@ final class CompareCommand implements Callable<Integer> {
     console.println();
     console.print(cmp.text());
     console.println();
-    console.println("target: test accuracy > " + o.target + "; chart: " + chart);
+    console.println("target: test accuracy > " + first.settings.target() + "; chart: " + chart);
     if (after != null) after.accept(cmp);
     for (Comparison.Row r : rows) {
       if (r.result().status().equals("diverged")) {

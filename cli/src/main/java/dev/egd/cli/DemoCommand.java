@@ -26,6 +26,7 @@ final class DemoCommand implements Callable<Integer> {
     o.seed = seed;
     o.epochs = epochs;
     o.stopAfter = 0;
+    o.target = 0.95;
     List<String> methods = List.of(CompareCommand.DEFAULT_METHODS.split(","));
     return CompareCommand.run(methods, o, "vanilla", null, out, false, System.out, cmp -> System.out.println(cmp.verdict(o.target)));
   }

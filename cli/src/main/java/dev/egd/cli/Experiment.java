@@ -78,6 +78,20 @@ final class Experiment {
         tf.initTorchDefault(init);
         mlp = tf;
         loss = new CrossEntropy();
+      } else if (o.task.equals("mnist")) {
+        try {
+          split = dev.egd.data.Mnist.load(o.data, o.trainPoints);
+        } catch (java.io.IOException e) {
+          throw new BadInput("--data " + o.data + ": " + e.getMessage());
+        }
+        int[] sizes = new int[o.depth + 2];
+        sizes[0] = 784;
+        for (int i = 1; i <= o.depth; i++) sizes[i] = o.width;
+        sizes[o.depth + 1] = 10;
+        Mlp m = new Mlp(sizes, true, true);
+        m.initUniformFanIn(init, o.initScale);
+        mlp = m;
+        loss = o.loss.equals("mse") ? new dev.egd.nn.MseOneHot() : new CrossEntropy();
       } else if (o.task.equals("modular")) {
         if (!o.loss.equals("cross-entropy")) throw new BadInput("--loss for the modular task must be cross-entropy: " + o.loss);
         ModularArithmetic.Op op = ModularArithmetic.Op.parse(o.op);

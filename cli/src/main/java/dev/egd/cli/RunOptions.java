@@ -12,14 +12,24 @@ import picocli.CommandLine.Option;
  * task's defaults: the EGD paper's (see {@link #resolve}).
  */
 public final class RunOptions {
-  @Option(names = "--task", defaultValue = "modular", description = "Task: modular or parity (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--task", defaultValue = "modular", description = "Task: modular, parity or mnist (default: ${DEFAULT-VALUE}).")
   String task;
+
+  // MNIST
+  @Option(names = "--data", description = "MNIST: directory with the standard IDX files (train-*, optionally t10k-*; plain or .gz) (default: the bundled 10,000 digits).")
+  java.nio.file.Path data;
+
+  @Option(names = "--train-points", defaultValue = "1000", description = "MNIST: training images, the first ones of the data (default: ${DEFAULT-VALUE}).")
+  int trainPoints;
+
+  @Option(names = "--init-scale", defaultValue = "8.0", description = "MNIST: multiplies PyTorch's default initialisation (default: ${DEFAULT-VALUE}).")
+  double initScale;
 
   @Option(names = "--model", defaultValue = "mlp",
       description = "mlp (2-layer ReLU MLP on one-hot inputs) or transformer (decoder reading 'a op b =', modular task) (default: ${DEFAULT-VALUE}).")
   String model;
 
-  @Option(names = "--depth", defaultValue = "2", description = "Transformer: blocks (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--depth", defaultValue = "2", description = "Transformer: blocks; MNIST: hidden layers (default: ${DEFAULT-VALUE}).")
   int depth;
 
   @Option(names = "--heads", defaultValue = "4", description = "Transformer: attention heads; must divide --width (default: ${DEFAULT-VALUE}).")
@@ -43,9 +53,9 @@ public final class RunOptions {
   @Option(names = "--train-metrics", description = "full: evaluate the whole training set after each epoch; running: average over the epoch's batches (default: full; transformer: running, as the Grokfast code).")
   String trainMetrics;
 
-  @Option(names = "--eval-every", defaultValue = "0",
-      description = "Evaluate after every this many steps; 0 evaluates after every epoch (default: ${DEFAULT-VALUE}).")
-  long evalEvery;
+  @Option(names = "--eval-every",
+      description = "Evaluate after every this many steps; 0 evaluates after every epoch (default: 0; mnist: 100).")
+  Long evalEvery;
 
   @Option(names = "--drop-last", arity = "1", description = "Drop the last partial batch of an epoch (default: true; transformer: false, as the Grokfast code).")
   Boolean dropLast;
@@ -101,8 +111,8 @@ public final class RunOptions {
   @Option(names = "--epochs", description = "Epoch cap (default: 15000; parity: the paper's, 2000-10100).")
   Long epochs;
 
-  @Option(names = "--target", defaultValue = "0.95", description = "Test accuracy to reach, in (0, 1] (default: ${DEFAULT-VALUE}).")
-  double target;
+  @Option(names = "--target", description = "Test accuracy to reach, in (0, 1] (default: 0.95; mnist: 0.85).")
+  Double target;
 
   @Option(names = "--stop-after", defaultValue = "100",
       description = "Stop this many epochs after the target is reached; -1 runs to the cap (default: ${DEFAULT-VALUE}).")
@@ -148,11 +158,11 @@ public final class RunOptions {
   SwitchOff.Mode switchOffMode;
 
   // Grokfast
-  @Option(names = "--ema-alpha", defaultValue = "0.98", description = "grokfast-ema: alpha in [0, 1) (default: ${DEFAULT-VALUE}).")
-  double emaAlpha;
+  @Option(names = "--ema-alpha", description = "grokfast-ema: alpha in [0, 1) (default: 0.98; mnist: 0.8).")
+  Double emaAlpha;
 
-  @Option(names = "--ema-lambda", defaultValue = "2.0", description = "grokfast-ema: lambda >= 0 (default: ${DEFAULT-VALUE}).")
-  double emaLambda;
+  @Option(names = "--ema-lambda", description = "grokfast-ema: lambda >= 0 (default: 2.0; mnist: 0.1).")
+  Double emaLambda;
 
   @Option(names = "--ma-window", defaultValue = "100", description = "grokfast-ma: window >= 1 (default: ${DEFAULT-VALUE}).")
   int maWindow;
@@ -199,6 +209,27 @@ public final class RunOptions {
       if (wd == null) wd = method.contains("grokfast-ma") ? 0.01 : method.equals("vanilla") ? 0.0 : 0.005;
       if (loss == null) loss = "cross-entropy";
     }
+    if (task.equals("mnist")) {
+      if (model.equals("transformer")) throw new BadInput("--model transformer works on --task modular only: " + task);
+      // The Omnigrok/Grokfast MNIST setting as the EGD paper's comparison runs it
+      if (width == null) width = 200;
+      if (lr == null) lr = 1e-3;
+      if (wd == null) wd = 0.01;
+      if (batch == null) batch = 200;
+      if (optimizer == null) optimizer = "adamw";
+      if (epochs == null) epochs = (long) Math.ceil(100_000.0 / Math.max(1, trainPoints / batch)); // a 100,000-step budget
+      if (evalEvery == null) evalEvery = 100L;
+      if (target == null) target = 0.85;
+      if (egdLayers == null) egdLayers = "all";
+      if (emaAlpha == null) emaAlpha = 0.8;
+      if (emaLambda == null) emaLambda = 0.1;
+      if (rank == null && method.contains("egd-rsvd")) rank = 4;
+      if (loss == null) loss = "mse";
+    }
+    if (target == null) target = 0.95;
+    if (evalEvery == null) evalEvery = 0L;
+    if (emaAlpha == null) emaAlpha = 0.98;
+    if (emaLambda == null) emaLambda = 2.0;
     if (optimizer == null) optimizer = "sgd";
     if (warmup == null) warmup = 0;
     if (trainMetrics == null) trainMetrics = "full";
@@ -217,6 +248,12 @@ public final class RunOptions {
         if (epochs == null) epochs = 15000L;
         if (loss == null) loss = "cross-entropy";
         break;
+      case "mnist":
+        if (!loss.equals("mse") && !loss.equals("cross-entropy"))
+          throw new BadInput("--loss for the mnist task must be mse or cross-entropy: " + loss);
+        if (depth < 1) throw new BadInput("--depth must be >= 1 hidden layer: " + depth);
+        if (!(initScale > 0)) throw new BadInput("--init-scale must be > 0: " + initScale);
+        break;
       case "parity":
         ParityPreset pp = parityPreset(n, k);
         if (width == null) width = pp != null ? pp.width : 100;
@@ -227,7 +264,7 @@ public final class RunOptions {
         if (loss == null) loss = "squared";
         break;
       default:
-        throw new BadInput("--task must be one of: modular, parity; got '" + task + "'");
+        throw new BadInput("--task must be one of: modular, parity, mnist; got '" + task + "'");
     }
     return this;
   }
@@ -259,7 +296,12 @@ public final class RunOptions {
       m.put("depth", depth);
       m.put("heads", heads);
     }
-    if (task.equals("modular")) {
+    if (task.equals("mnist")) {
+      m.put("data", data == null ? "bundled mnist-10k" : data.toString());
+      m.put("train_points", trainPoints);
+      m.put("hidden_layers", depth);
+      m.put("init_scale", initScale);
+    } else if (task.equals("modular")) {
       m.put("op", op);
       m.put("p", p);
       m.put("train_fraction", trainFraction);
@@ -312,7 +354,7 @@ public final class RunOptions {
 
   /** A short name for the task, for directories and titles: modular-add-p97, parity-n100-k3. */
   String taskLabel() {
-    String t = task.equals("modular") ? "modular-" + op + "-p" + p : "parity-n" + n + "-k" + k;
+    String t = task.equals("modular") ? "modular-" + op + "-p" + p : task.equals("mnist") ? "mnist-" + trainPoints : "parity-n" + n + "-k" + k;
     return model.equals("transformer") ? t + "-transformer" : t;
   }
 }

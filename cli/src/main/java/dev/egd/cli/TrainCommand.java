@@ -38,7 +38,7 @@ final class TrainCommand implements Callable<Integer> {
     Thread hook = new Thread(trainer::requestStop);
     Runtime.getRuntime().addShutdownHook(hook);
     RunResult r;
-    ProgressDisplay display = new ProgressDisplay(method, ex.settings.epochs(), options.target, ProgressDisplay.auto(quiet), System.out);
+    ProgressDisplay display = new ProgressDisplay(method, ex.settings.epochs(), ex.settings.target(), ProgressDisplay.auto(quiet), System.out);
     try (RunRecorder rec = new RunRecorder(dir, ex, display)) {
       r = trainer.run(rec);
     } finally {

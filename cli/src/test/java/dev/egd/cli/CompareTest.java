@@ -62,6 +62,23 @@ class CompareTest {
   }
 
   @Test
+  void mnistRunOnTheBundledDigitsTrains() throws Exception {
+    Path out = tmp.resolve("mnist");
+    CliTest.Outcome o = CliTest.egd("train", "--task", "mnist", "--train-points", "200", "--width", "32", "--init-scale", "1",
+        "--method", "egd", "--epochs", "15", "--eval-every", "5", "--stop-after", "0", "--out", out.toString(), "--quiet");
+    assertEquals(0, o.code(), o.err());
+    List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
+    String[] first = rows.get(1).split(","), last = rows.get(rows.size() - 1).split(",");
+    assertTrue(Double.parseDouble(last[3]) > Double.parseDouble(first[3]) + 0.2, "training accuracy rises: " + rows.get(1) + " -> " + rows.get(rows.size() - 1));
+    JsonNode c = RunFiles.JSON.readTree(out.resolve("summary.json").toFile()).get("config");
+    assertEquals("adamw", c.get("optimizer").asText());
+    assertEquals(0.85, c.get("target").asDouble(), 1e-12);
+    assertTrue(c.get("transform").asText().contains("W1,W2,W3"), c.get("transform").asText());
+    CliTest.assertBadInput(new ArrayList<>(List.of("train", "--task", "mnist", "--train-points", "20000", "--out", tmp.resolve("m2").toString())),
+        "--train-points", tmp.resolve("m2"));
+  }
+
+  @Test
   void speedupTextHandlesBaselinesThatNeverArrived() {
     assertEquals("10.0x", Comparison.speedup(1000.0, true, 100.0));
     assertEquals("> 15.0x", Comparison.speedup(1500.0, false, 100.0));

@@ -113,6 +113,20 @@ class MlpGradientTest {
   }
 
   @Test
+  void meanSquaredErrorAgainstOneHot() {
+    Rng rng = new Rng(25);
+    int n = 8, in = 9, classes = 4;
+    float[] x = new float[n * in];
+    for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble();
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) labels[i] = rng.nextInt(classes);
+    Dataset d = Dataset.denseClassification(in, x, labels, classes);
+    Mlp mlp = new Mlp(new int[] {in, 7, classes}, true, true); // the deeper backward is covered by deepDenseMlpWithBiasesEverywhere
+    mlp.initUniformFanIn(rng, 1.0);
+    checkAwayFromKinks(mlp, new MseOneHot(), d);
+  }
+
+  @Test
   void scalarOutputWithSquaredErrorAndHinge() {
     Rng rng = new Rng(23);
     int n = 9, in = 7;

@@ -1,0 +1,73 @@
+package dev.egd.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * MNIST digits as a classification task: 784 pixels in [0, 1], 10 classes.
+ *
+ * <p>Without a data directory the bundled set is used: 10,000 real digits (see
+ * {@code dev/egd/data/mnist-10k/README.md} for provenance), the first {@code trainPoints} for
+ * training and the rest for testing. With a directory of the standard files
+ * ({@code train-images-idx3-ubyte[.gz]}, {@code train-labels-idx1-ubyte[.gz]}, and optionally
+ * {@code t10k-*}), training takes the first {@code trainPoints} training images and testing the
+ * official test set (or the remaining training images when it is absent).
+ */
+public final class Mnist {
+  static final String BUNDLE = "/dev/egd/data/mnist-10k/";
+
+  private Mnist() {}
+
+  public static Split load(Path dir, int trainPoints) throws IOException {
+    if (trainPoints < 1) throw new IllegalArgumentException("--train-points must be >= 1: " + trainPoints);
+    Dataset train, test = null;
+    String source;
+    if (dir == null) {
+      Dataset all = read(Mnist.class.getResourceAsStream(BUNDLE + "images-idx3-ubyte.gz"),
+          Mnist.class.getResourceAsStream(BUNDLE + "labels-idx1-ubyte.gz"), "bundled mnist-10k");
+      train = all;
+      source = "bundled MNIST (10,000 digits)";
+    } else {
+      if (!Files.isDirectory(dir)) throw new IllegalArgumentException("--data " + dir + " is not a directory");
+      train = read(find(dir, "train-images-idx3-ubyte", true), find(dir, "train-labels-idx1-ubyte", true), dir + "/train-*");
+      InputStream ti = find(dir, "t10k-images-idx3-ubyte", false), tl = find(dir, "t10k-labels-idx1-ubyte", false);
+      if ((ti == null) != (tl == null)) throw new IllegalArgumentException("--data " + dir + ": t10k images and labels must come together");
+      if (ti != null) test = read(ti, tl, dir + "/t10k-*");
+      source = "MNIST from " + dir;
+    }
+    int limit = test == null ? train.size - 1 : train.size;
+    if (trainPoints > limit)
+      throw new IllegalArgumentException("--train-points must be in [1, " + limit + "] for " + source + ": " + trainPoints);
+    int[] tr = new int[trainPoints];
+    for (int i = 0; i < trainPoints; i++) tr[i] = i;
+    Dataset trainSet = train.subset(tr);
+    if (test == null) {
+      int[] te = new int[train.size - trainPoints];
+      for (int i = 0; i < te.length; i++) te[i] = trainPoints + i;
+      test = train.subset(te);
+    }
+    return new Split(trainSet, test, String.format(Locale.ROOT, "%s: %d train / %d test images", source, trainSet.size, test.size));
+  }
+
+  private static InputStream find(Path dir, String name, boolean required) throws IOException {
+    for (String n : new String[] {name, name + ".gz"}) {
+      Path p = dir.resolve(n);
+      if (Files.isRegularFile(p)) return Files.newInputStream(p);
+    }
+    if (required) throw new IllegalArgumentException("--data " + dir + ": missing " + name + " (or " + name + ".gz)");
+    return null;
+  }
+
+  static Dataset read(InputStream images, InputStream labels, String what) throws IOException {
+    if (images == null || labels == null) throw new IllegalStateException(what + " is missing from the jar");
+    Idx.Images im = Idx.readImages(images, what + " images");
+    int[] lab = Idx.readLabels(labels, what + " labels");
+    if (im.count() != lab.length)
+      throw new IllegalArgumentException(what + ": " + im.count() + " images but " + lab.length + " labels");
+    for (int l : lab) if (l > 9) throw new IllegalArgumentException(what + ": label " + l + " outside 0-9");
+    return Dataset.denseClassification(im.rows() * im.cols(), im.pixels(), lab, 10);
+  }
+}
