@@ -47,7 +47,7 @@ final class ProgressDisplay implements TrainListener {
               .setUnit(" ep", 1).showSpeed().setUpdateIntervalMillis(250).setMaxRenderedLength(120).build();
         }
         bar.stepTo(r.epoch());
-        bar.setExtraMessage(msg);
+        bar.setExtraMessage(" | " + msg);
         break;
       case LINES:
         boolean hit = !announcedTarget && r.testAcc() > target;
