@@ -88,7 +88,7 @@ final class Experiment {
         sizes[0] = 784;
         for (int i = 1; i <= o.depth; i++) sizes[i] = o.width;
         sizes[o.depth + 1] = 10;
-        Mlp m = new Mlp(sizes, true, true);
+        Mlp m = new Mlp(sizes, true, true, activation(o));
         m.initUniformFanIn(init, o.initScale);
         mlp = m;
         loss = o.loss.equals("mse") ? new dev.egd.nn.MseOneHot() : new CrossEntropy();
@@ -96,7 +96,7 @@ final class Experiment {
         if (!o.loss.equals("cross-entropy")) throw new BadInput("--loss for the modular task must be cross-entropy: " + o.loss);
         ModularArithmetic.Op op = ModularArithmetic.Op.parse(o.op);
         split = ModularArithmetic.split(op, o.p, o.trainFraction, o.splitSeed);
-        Mlp m = new Mlp(new int[] {2 * o.p, o.width, o.p}, true, false);
+        Mlp m = new Mlp(new int[] {2 * o.p, o.width, o.p}, true, false, activation(o));
         m.initHeNormal(init, 0);
         mlp = m;
         loss = new CrossEntropy();
@@ -109,7 +109,7 @@ final class Experiment {
           default: throw new BadInput("--loss for the parity task must be squared or hinge: " + o.loss);
         }
         split = SparseParity.split(o.n, o.k, o.trainSize, o.testSize, o.secret.equals("random"), o.splitSeed);
-        Mlp m = new Mlp(new int[] {o.n, o.width, 1}, true, false);
+        Mlp m = new Mlp(new int[] {o.n, o.width, 1}, true, false, activation(o));
         m.initHeNormal(init, Math.sqrt(2.0 / o.n));
         mlp = m;
       }
@@ -125,6 +125,10 @@ final class Experiment {
   }
 
   /** Parses "egd", "egd+grokfast-ema" etc. into transforms before plain SGD. */
+  private static Mlp.Activation activation(RunOptions o) {
+    return Mlp.Activation.parse(o.activation);
+  }
+
   static GradientTransform buildChain(RunOptions o, String method) {
     List<GradientTransform> links = new ArrayList<>();
     String[] parts = method.trim().split("\\+");

@@ -65,7 +65,7 @@ class CompareTest {
   void mnistRunOnTheBundledDigitsTrains() throws Exception {
     Path out = tmp.resolve("mnist");
     CliTest.Outcome o = CliTest.egd("train", "--task", "mnist", "--train-points", "200", "--width", "32", "--init-scale", "1",
-        "--method", "egd", "--epochs", "15", "--eval-every", "5", "--stop-after", "0", "--out", out.toString(), "--quiet");
+        "--method", "egd", "--epochs", "30", "--eval-every", "5", "--stop-after", "0", "--out", out.toString(), "--quiet");
     assertEquals(0, o.code(), o.err());
     List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
     String[] first = rows.get(1).split(","), last = rows.get(rows.size() - 1).split(",");
@@ -74,8 +74,29 @@ class CompareTest {
     assertEquals("adamw", c.get("optimizer").asText());
     assertEquals(0.85, c.get("target").asDouble(), 1e-12);
     assertTrue(c.get("transform").asText().contains("W1,W2,W3"), c.get("transform").asText());
+    assertEquals(0.999, c.get("beta2").asDouble(), 1e-12, "PyTorch's AdamW betas");
+    assertEquals(2.0, c.get("wd").asDouble(), 1e-12, "the methods' weight decay in the papers' MNIST comparison");
+    assertEquals("relu", c.get("activation").asText());
     CliTest.assertBadInput(new ArrayList<>(List.of("train", "--task", "mnist", "--train-points", "20000", "--out", tmp.resolve("m2").toString())),
         "--train-points", tmp.resolve("m2"));
+    CliTest.assertBadInput(new ArrayList<>(List.of("train", "--task", "mnist", "--activation", "swish", "--out", tmp.resolve("m3").toString())),
+        "--activation", tmp.resolve("m3"));
+    CliTest.assertBadInput(new ArrayList<>(List.of("train", "--model", "transformer", "--activation", "tanh", "--out", tmp.resolve("m4").toString())),
+        "--activation", tmp.resolve("m4"));
+  }
+
+  @Test
+  void mnistPresetsFollowTheMethodAndAcceptOverrides() throws Exception {
+    Path out = tmp.resolve("mnist-vanilla");
+    CliTest.Outcome o = CliTest.egd("train", "--task", "mnist", "--train-points", "200", "--width", "16", "--depth", "1",
+        "--activation", "tanh", "--method", "vanilla", "--epochs", "2", "--eval-every", "1", "--stop-after", "0", "--out", out.toString(), "--quiet");
+    assertEquals(0, o.code(), o.err());
+    JsonNode c = RunFiles.JSON.readTree(out.resolve("summary.json").toFile()).get("config");
+    assertEquals(0.01, c.get("wd").asDouble(), 1e-12, "vanilla AdamW keeps Omnigrok's weight decay");
+    assertEquals("tanh", c.get("activation").asText());
+    assertEquals(1, c.get("hidden_layers").asInt());
+    assertEquals(1, c.get("eval_every").asInt());
+    assertEquals(3, Files.readAllLines(out.resolve("metrics.csv")).size(), "header and one row per step");
   }
 
   @Test

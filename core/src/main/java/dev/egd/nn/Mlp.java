@@ -8,15 +8,28 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A ReLU multi-layer perceptron, hand-written forward and backward over flat row-major arrays.
+ * A multi-layer perceptron, hand-written forward and backward over flat row-major arrays.
  *
- * <p>Layer l computes {@code h_l = ReLU(h_{l-1} W_l + b_l)}; the last layer is linear. Parameters are
+ * <p>Layer l computes {@code h_l = act(h_{l-1} W_l + b_l)} with act one of {@link Activation} (ReLU by
+ * default); the last layer is linear. Parameters are
  * named W1, b1, W2, ... ({@code W_l} is fan_in x fan_out, so a one-hot input selects rows of W1).
  * On one-hot input the first layer is a row gather forward and a scatter-add backward, never a
  * dense GEMM.
  */
 public final class Mlp implements Model {
+  /** Hidden-layer non-linearities, as PyTorch's nn.ReLU, nn.Tanh, nn.Sigmoid and nn.GELU (exact erf form). */
+  public enum Activation {
+    RELU, TANH, SIGMOID, GELU;
+
+    /** Parses relu, tanh, sigmoid or gelu (any case). */
+    public static Activation parse(String s) {
+      for (Activation a : values()) if (a.name().equalsIgnoreCase(s)) return a;
+      throw new IllegalArgumentException("--activation must be relu, tanh, sigmoid or gelu: " + s);
+    }
+  }
+
   private final int[] sizes;
+  private final Activation act;
   private final int layers;
   private final boolean hiddenBias, outputBias;
   private final ParamSet params;
@@ -28,6 +41,12 @@ public final class Mlp implements Model {
    * @param outputBias whether the output layer has a bias
    */
   public Mlp(int[] sizes, boolean hiddenBias, boolean outputBias) {
+    this(sizes, hiddenBias, outputBias, Activation.RELU);
+  }
+
+  /** As {@link #Mlp(int[], boolean, boolean)} with the given hidden activation. */
+  public Mlp(int[] sizes, boolean hiddenBias, boolean outputBias, Activation act) {
+    this.act = java.util.Objects.requireNonNull(act);
     if (sizes.length < 2) throw new IllegalArgumentException("an MLP needs input and output sizes");
     for (int s : sizes) if (s < 1) throw new IllegalArgumentException("layer sizes must be >= 1: " + Arrays.toString(sizes));
     this.sizes = sizes.clone();
@@ -54,6 +73,7 @@ public final class Mlp implements Model {
   public int inputDim() { return sizes[0]; }
   @Override public int outputDim() { return sizes[layers]; }
   public int[] sizes() { return sizes.clone(); }
+  public Activation activation() { return act; }
 
   /** The EGD paper's initialisation: W_l ~ N(0, 2 / fan_in), hidden biases ~ N(0, biasStd^2) (0: zero). */
   public void initHeNormal(Rng rng, double firstBiasStd) {
@@ -80,6 +100,7 @@ public final class Mlp implements Model {
     final int maxRows;
     final float[] x; // gathered dense input
     final float[][] h, dh; // 1..layers-1
+    final float[][] dAct; // GELU only: the activation's derivative at each hidden unit, 1..layers-1
     public final float[] out, dOut;
 
     Workspace(int maxRows) {
@@ -87,9 +108,11 @@ public final class Mlp implements Model {
       x = new float[maxRows * sizes[0]];
       h = new float[layers][];
       dh = new float[layers][];
+      dAct = new float[layers][];
       for (int l = 1; l < layers; l++) {
         h[l] = new float[maxRows * sizes[l]];
         dh[l] = new float[maxRows * sizes[l]];
+        if (act == Activation.GELU) dAct[l] = new float[maxRows * sizes[l]];
       }
       out = new float[maxRows * sizes[layers]];
       dOut = new float[maxRows * sizes[layers]];
@@ -105,7 +128,7 @@ public final class Mlp implements Model {
   @Override public String describe() {
     StringBuilder sb = new StringBuilder("mlp ");
     for (int l = 0; l < sizes.length; l++) sb.append(l == 0 ? "" : "-").append(sizes[l]);
-    return sb.append(" relu").append(hiddenBias ? "" : ", no hidden bias").append(outputBias ? "" : ", no output bias").toString();
+    return sb.append(' ').append(act.name().toLowerCase(java.util.Locale.ROOT)).append(hiddenBias ? "" : ", no hidden bias").append(outputBias ? "" : ", no output bias").toString();
   }
 
   @Override public void forward(Dataset d, int[] idx, int off, int n, Model.Workspace ws) {
@@ -123,7 +146,9 @@ public final class Mlp implements Model {
       int fanOut = sizes[l];
       float[] dst = l < layers ? ws.h[l] : ws.out;
       if (l == 1 && d.isOneHot()) {
-        gatherFirstLayer(d, idx, off, n, dst, layers > 1); // ReLU fused in
+        boolean fuseRelu = layers > 1 && act == Activation.RELU;
+        gatherFirstLayer(d, idx, off, n, dst, fuseRelu); // ReLU fused in
+        if (layers > 1 && !fuseRelu) activate(dst, ws.dAct[1], n * fanOut);
         continue;
       }
       float[] in;
@@ -135,7 +160,28 @@ public final class Mlp implements Model {
       }
       Blas.gemm(false, false, n, fanOut, sizes[l - 1], 1f, in, sizes[l - 1], w[l].data, fanOut, 0f, dst, fanOut);
       if (b[l] != null) addRowVector(dst, n, fanOut, b[l].data);
-      if (l < layers) relu(dst, n * fanOut);
+      if (l < layers) activate(dst, ws.dAct[l], n * fanOut);
+    }
+  }
+
+  private void activate(float[] a, float[] deriv, int n) {
+    switch (act) {
+      case RELU: relu(a, n); break;
+      case TANH: for (int i = 0; i < n; i++) a[i] = (float) Math.tanh(a[i]); break;
+      case SIGMOID: for (int i = 0; i < n; i++) a[i] = (float) (1 / (1 + Math.exp(-a[i]))); break;
+      case GELU: Gelu.forward(a, a, deriv, n); break;
+      default: throw new AssertionError(act);
+    }
+  }
+
+  /** dh *= act'(pre-activation), from the stored activations h (and, for GELU, the stored derivative). */
+  private void activateBackward(float[] dh, float[] h, float[] deriv, int n) {
+    switch (act) {
+      case RELU: reluBackward(dh, h, n); break;
+      case TANH: for (int i = 0; i < n; i++) dh[i] *= 1 - h[i] * h[i]; break;
+      case SIGMOID: for (int i = 0; i < n; i++) dh[i] *= h[i] * (1 - h[i]); break;
+      case GELU: for (int i = 0; i < n; i++) dh[i] *= deriv[i]; break;
+      default: throw new AssertionError(act);
     }
   }
 
@@ -195,7 +241,7 @@ public final class Mlp implements Model {
       if (l == 1) break;
       float[] dh = ws.dh[l - 1];
       Blas.gemm(false, true, n, fanIn, fanOut, 1f, dNext, fanOut, w[l].data, fanOut, 0f, dh, fanIn);
-      reluBackward(dh, ws.h[l - 1], n * fanIn);
+      activateBackward(dh, ws.h[l - 1], ws.dAct[l - 1], n * fanIn);
       dNext = dh;
     }
   }

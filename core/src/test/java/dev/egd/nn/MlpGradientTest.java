@@ -91,6 +91,50 @@ class MlpGradientTest {
     checkAwayFromKinks(mlp, new CrossEntropy(), d);
   }
 
+  /** The MNIST shape in miniature (two hidden layers, biases everywhere, MSE) with every smooth activation. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(value = Mlp.Activation.class, names = {"TANH", "SIGMOID", "GELU"})
+  void deepMlpWithSmoothActivations(Mlp.Activation act) {
+    Rng rng = new Rng(26);
+    int n = 9, in = 7, classes = 4;
+    float[] x = new float[n * in];
+    for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble();
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) labels[i] = rng.nextInt(classes);
+    Dataset d = Dataset.denseClassification(in, x, labels, classes);
+    Mlp mlp = new Mlp(new int[] {in, 6, 5, classes}, true, true, act);
+    mlp.initUniformFanIn(rng, 2.0);
+    assertTrue(mlp.describe().contains(act.name().toLowerCase()));
+    check(mlp, new MseOneHot(), d);
+    check(mlp, new CrossEntropy(), d);
+  }
+
+  /** Activations on one-hot input go through the gather path: same outputs as the dense path. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(Mlp.Activation.class)
+  void oneHotAndDenseInputsAgree(Mlp.Activation act) {
+    Rng rng = new Rng(27);
+    int p = 4, n = 6;
+    int[] active = new int[2 * n];
+    float[] dense = new float[n * 2 * p];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      active[2 * i] = rng.nextInt(p);
+      active[2 * i + 1] = p + rng.nextInt(p);
+      dense[i * 2 * p + active[2 * i]] = 1f;
+      dense[i * 2 * p + active[2 * i + 1]] = 1f;
+      labels[i] = rng.nextInt(p);
+    }
+    Dataset oneHot = Dataset.oneHotClassification(2 * p, active, 2, labels, p);
+    Dataset asDense = Dataset.denseClassification(2 * p, dense, labels, p);
+    Mlp mlp = new Mlp(new int[] {2 * p, 5, 3, p}, true, true, act);
+    mlp.initUniformFanIn(rng, 1.5);
+    ParamSet a = analytic(mlp, new CrossEntropy(), oneHot), b = analytic(mlp, new CrossEntropy(), asDense);
+    assertEquals(loss(mlp, new CrossEntropy(), oneHot), loss(mlp, new CrossEntropy(), asDense), 1e-6);
+    for (int t = 0; t < a.count(); t++)
+      for (int i = 0; i < a.get(t).size(); i++) assertEquals(b.get(t).data[i], a.get(t).data[i], 1e-5, a.get(t).name);
+  }
+
   private static void checkAwayFromKinks(Mlp mlp, Loss loss, Dataset d) {
     // Nudge first-layer biases so no pre-activation sits within the finite-difference step of 0.
     for (int attempt = 0; attempt < 50 && nearKink(mlp, d); attempt++) {
