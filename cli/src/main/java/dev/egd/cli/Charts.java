@@ -16,6 +16,12 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** PNG charts of runs: accuracy and loss against epoch on a log-scale axis, as the papers draw them. */
 final class Charts {
+  static {
+    // In memory: ImageIO's file cache registers a shutdown hook, which fails while a stopped run
+    // writes its charts from the JVM's own shutdown (Ctrl-C).
+    javax.imageio.ImageIO.setUseCache(false);
+  }
+
   static final int WIDTH = 960, HEIGHT = 560;
   private static final Color[] PALETTE = {
       new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd),

@@ -182,6 +182,30 @@ final class Experiment {
     return new Trainer(model, loss, split, transform, settings);
   }
 
+  /** The resolved flags: what a checkpoint must agree with to be resumed. */
+  Map<String, Object> flags() {
+    return options.toMap(method);
+  }
+
+  /**
+   * Runs trainer (made by {@link #trainer()}) into dir: fresh, or continued from dir's checkpoint when
+   * resume is set (after checking it was made with the same flags). Checkpoints every
+   * --checkpoint-every evaluations and whenever stopped early; removes the checkpoint once the run has
+   * ended any other way, so a directory with a summary.json and no checkpoint.bin is complete.
+   */
+  dev.egd.train.RunResult runIn(java.nio.file.Path dir, Trainer trainer, dev.egd.train.TrainListener display, boolean resume)
+      throws java.io.IOException {
+    if (resume) trainer.resumeFrom(CheckpointFile.read(dir, flags(), "--resume"));
+    if (options.checkpointEvery < 0) throw new BadInput("--checkpoint-every must be >= 0: " + options.checkpointEvery);
+    CheckpointFile checkpoints = new CheckpointFile(dir, options.checkpointEvery, flags());
+    dev.egd.train.RunResult r;
+    try (RunRecorder rec = new RunRecorder(dir, this, display)) {
+      r = trainer.run(rec, checkpoints);
+    }
+    if (!r.status().equals("interrupted")) CheckpointFile.delete(dir);
+    return r;
+  }
+
   Map<String, Object> config() {
     Map<String, Object> m = options.toMap(method);
     m.put("model", model.describe());

@@ -174,6 +174,11 @@ public final class RunOptions {
   @Option(names = "--ma-lambda", defaultValue = "5.0", description = "grokfast-ma: lambda >= 0 (default: ${DEFAULT-VALUE}).")
   double maLambda;
 
+  @Option(names = "--checkpoint-every", defaultValue = "0",
+      description = "Save checkpoint.bin in the run directory after every this many evaluations (epochs, or --eval-every steps); "
+          + "0: only when stopped early (Ctrl-C). --resume continues from it, bit-identical (default: ${DEFAULT-VALUE}).")
+  long checkpointEvery;
+
   @Option(names = "--threads", description = "Java threads for one run (default: min(2, cores); compare: cores shared among parallel runs).")
   Integer threads;
 

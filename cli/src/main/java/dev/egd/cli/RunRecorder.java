@@ -39,7 +39,17 @@ final class RunRecorder implements TrainListener, AutoCloseable {
     timing.newLine();
   }
 
+  @Override public void onResume(List<EpochRecord> history) {
+    for (EpochRecord r : history) row(r);
+    display.onResume(history);
+  }
+
   @Override public void onEpoch(EpochRecord r) {
+    row(r);
+    display.onEpoch(r);
+  }
+
+  private void row(EpochRecord r) {
     try {
       csv.write(r.epoch() + "," + r.step() + "," + RunFiles.fmt(r.trainLoss()) + "," + RunFiles.fmt(r.trainAcc()) + ","
           + RunFiles.fmt(r.testLoss()) + "," + RunFiles.fmt(r.testAcc()) + "," + RunFiles.fmt(r.weightNorm()) + ","
@@ -54,7 +64,6 @@ final class RunRecorder implements TrainListener, AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    display.onEpoch(r);
   }
 
   @Override public void onFinish(RunResult r) {
@@ -63,11 +72,11 @@ final class RunRecorder implements TrainListener, AutoCloseable {
     try {
       csv.flush();
       timing.flush();
+      RunFiles.writeJson(dir.resolve("summary.json"), summary(r)); // first: the measurement matters most
       String title = experiment.options.taskLabel() + ", " + experiment.method + ", seed " + experiment.options.seed;
       List<Charts.Curve> curves = List.of(new Charts.Curve(experiment.method, r.history()));
       Charts.accuracy(dir.resolve("accuracy.png"), title, curves);
       Charts.loss(dir.resolve("loss.png"), title, curves);
-      RunFiles.writeJson(dir.resolve("summary.json"), summary(r));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -25,22 +25,39 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "No progress output.")
   boolean quiet;
 
+  @Option(names = "--resume", description = "Continue the run in --out from its checkpoint.bin; the same flags are required. "
+      + "The finished run is bit-identical to one never interrupted.")
+  boolean resume;
+
   @Override public Integer call() throws Exception {
     Experiment ex = Experiment.build(options, method);
     Path dir = out != null ? out
         : Path.of("runs", String.format(Locale.ROOT, "%s-%s-seed%d", options.taskLabel(), method, options.seed));
     RunFiles.checkWritable(dir, "--out");
+    if (options.checkpointEvery < 0) throw new BadInput("--checkpoint-every must be >= 0: " + options.checkpointEvery);
+    if (resume) {
+      if (out == null) throw new BadInput("--resume needs --out, the run directory to continue");
+      CheckpointFile.read(dir, ex.flags(), "--resume"); // checked before anything is written
+    }
     if (!quiet) {
       System.out.printf("egd train: %s%n  model %s%n  transform %s%n  -> %s%n", ex.split.description(), ex.model.describe(),
           ex.transform.describe(), dir);
     }
     Trainer trainer = ex.trainer();
-    Thread hook = new Thread(trainer::requestStop);
+    // Ctrl-C: stop at the next evaluation, checkpoint, write the summary, then let the JVM exit.
+    Thread hook = new Thread(() -> {
+      trainer.requestStop();
+      try {
+        trainer.awaitFinish(60_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
     Runtime.getRuntime().addShutdownHook(hook);
     RunResult r;
     ProgressDisplay display = new ProgressDisplay(method, ex.settings.epochs(), ex.settings.target(), ProgressDisplay.auto(quiet), System.out);
-    try (RunRecorder rec = new RunRecorder(dir, ex, display)) {
-      r = trainer.run(rec);
+    try {
+      r = ex.runIn(dir, trainer, display, resume);
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -65,5 +82,7 @@ final class TrainCommand implements Callable<Integer> {
         r.last() == null ? Double.NaN : r.last().trainAcc(), r.last() == null ? Double.NaN : r.last().testAcc(),
         1000 * r.secondsPerEpoch());
     System.out.println("results: " + dir.resolve("summary.json"));
+    if (r.status().equals("interrupted") && CheckpointFile.exists(dir))
+      System.out.println("checkpoint saved: run the same command with --resume to continue");
   }
 }

@@ -104,6 +104,22 @@ public final class ExactEgd {
     this(rows, cols, Route.AUTO, DEFAULT_FLOOR);
   }
 
+  /** The route memory of AUTO and the route counters, for checkpoints: the next routes depend on them. */
+  public long[] state() {
+    return new long[] {autoStart.ordinal(), autoCalls, lastRoute == null ? -1 : lastRoute.ordinal(), gram32Count, gram64Count, svdCount};
+  }
+
+  /** Restores {@link #state()}. */
+  public void restore(long[] st) {
+    if (st.length != 6) throw new IllegalArgumentException("exact EGD state has 6 fields, got " + st.length);
+    autoStart = Route.values()[(int) st[0]];
+    autoCalls = (int) st[1];
+    lastRoute = st[2] < 0 ? null : Route.values()[(int) st[2]];
+    gram32Count = st[3];
+    gram64Count = st[4];
+    svdCount = st[5];
+  }
+
   public int rows() { return m; }
   public int cols() { return n; }
 

@@ -48,6 +48,19 @@ public final class Adam implements GradientTransform {
     t = 0;
   }
 
+  @Override public void saveState(dev.egd.util.State.Out out) throws java.io.IOException {
+    out.i64(t);
+    for (int i = 0; i < m.length; i++) out.floats(m[i]).floats(v[i]);
+  }
+
+  @Override public void loadState(dev.egd.util.State.In in) throws java.io.IOException {
+    t = in.i64();
+    for (int i = 0; i < m.length; i++) {
+      in.floatsInto(m[i]);
+      in.floatsInto(v[i]);
+    }
+  }
+
   @Override public void useWorkers(dev.egd.train.Workers workers) { this.workers = workers; }
 
   /** The learning rate of 0-based step s. */

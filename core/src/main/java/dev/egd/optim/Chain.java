@@ -40,6 +40,17 @@ public final class Chain implements GradientTransform {
     for (GradientTransform t : links) t.onEvaluation(testAccuracy, epoch);
   }
 
+  @Override public void saveState(dev.egd.util.State.Out out) throws java.io.IOException {
+    out.tag("chain").i32(links.size());
+    for (GradientTransform t : links) t.saveState(out.tag(t.getClass().getSimpleName()));
+  }
+
+  @Override public void loadState(dev.egd.util.State.In in) throws java.io.IOException {
+    in.tag("chain");
+    if (in.i32() != links.size()) throw new java.io.IOException("checkpoint does not match this run: another number of transforms");
+    for (GradientTransform t : links) t.loadState(in.tag(t.getClass().getSimpleName()));
+  }
+
   @Override public String describe() {
     return links.stream().map(GradientTransform::describe).collect(Collectors.joining(" -> "));
   }

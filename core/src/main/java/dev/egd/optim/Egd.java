@@ -46,6 +46,16 @@ public final class Egd implements GradientTransform {
     out = selected.scratch(params);
   }
 
+  @Override public void saveState(dev.egd.util.State.Out out) throws java.io.IOException {
+    out.i32(kernels.length);
+    for (ExactEgd k : kernels) out.longs(k.state());
+  }
+
+  @Override public void loadState(dev.egd.util.State.In in) throws java.io.IOException {
+    if (in.i32() != kernels.length) throw new java.io.IOException("checkpoint does not match this run: another EGD selection");
+    for (ExactEgd k : kernels) k.restore(in.longs());
+  }
+
   @Override public void useWorkers(dev.egd.train.Workers workers) { this.workers = workers; }
 
   private ParamSet current;

@@ -43,20 +43,32 @@ public final class EgdRandomized implements GradientTransform {
     this.residual = residual;
   }
 
-  /** The rank used on a matrix: the requested one, lowered to the matrix's limit when clipping. */
+  /**
+   * The rank used on a matrix: the requested one, lowered to the matrix's limit min(rows, cols) (as the
+   * reference code's reduced QR does on a small output layer). Without clipping, a rank above the
+   * limit of every selected matrix is rejected: it would be exact EGD under another name.
+   */
   private int rankFor(Tensor t) {
-    int max = Math.min(t.rows, t.cols);
-    if (rank > max && !clip)
-      throw new IllegalArgumentException("--rank must be in [1, " + max + "] for " + t.name + " (" + t.shape() + "): " + rank);
-    return Math.min(rank, max);
+    return Math.min(rank, Math.min(t.rows, t.cols));
   }
 
   @Override public void validate(ParamSet params) {
     SelectedMatrices s = new SelectedMatrices(selector, params);
-    for (int i = 0; i < s.count(); i++) rankFor(s.tensor(params, i));
+    int largest = 0;
+    Tensor widest = null;
+    for (int i = 0; i < s.count(); i++) {
+      Tensor t = s.tensor(params, i);
+      if (Math.min(t.rows, t.cols) > largest) {
+        largest = Math.min(t.rows, t.cols);
+        widest = t;
+      }
+    }
+    if (widest != null && rank > largest && !clip)
+      throw new IllegalArgumentException("--rank must be in [1, " + largest + "] (the limit of " + widest.name + ", " + widest.shape() + "): " + rank);
   }
 
   @Override public void init(ParamSet params, long seed) {
+    validate(params);
     selected = new SelectedMatrices(selector, params);
     kernels = new RandomizedEgd[selected.count()];
     for (int i = 0; i < kernels.length; i++) {
@@ -81,6 +93,16 @@ public final class EgdRandomized implements GradientTransform {
       };
     }
     selected.forEach(workers, applyOne);
+  }
+
+  @Override public void saveState(dev.egd.util.State.Out out) throws java.io.IOException {
+    out.i32(rngs.length);
+    for (Rng r : rngs) out.longs(r.state());
+  }
+
+  @Override public void loadState(dev.egd.util.State.In in) throws java.io.IOException {
+    if (in.i32() != rngs.length) throw new java.io.IOException("checkpoint does not match this run: another EGD selection");
+    for (Rng r : rngs) r.restore(in.longs());
   }
 
   @Override public String describe() {

@@ -38,6 +38,16 @@ public interface GradientTransform {
   /** Counters worth reporting (routes taken, steps active...), keyed by name. */
   default Map<String, Object> stats() { return Map.of(); }
 
+  /**
+   * Writes everything {@link #update} and {@link #onEvaluation} depend on (filters, moments, random
+   * streams, counters), after {@link #init}; a transform restored with {@link #loadState} continues
+   * bit for bit. Stateless transforms write nothing.
+   */
+  default void saveState(dev.egd.util.State.Out out) throws java.io.IOException {}
+
+  /** Restores what {@link #saveState} wrote, into a transform initialised on the same layout. */
+  default void loadState(dev.egd.util.State.In in) throws java.io.IOException {}
+
   /** Whether this transform (or any part of it) still changes gradients: false once switched off. */
   default boolean active() { return true; }
 }

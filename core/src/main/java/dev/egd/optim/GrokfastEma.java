@@ -28,6 +28,16 @@ public final class GrokfastEma implements GradientTransform {
     started = false;
   }
 
+  @Override public void saveState(dev.egd.util.State.Out out) throws java.io.IOException {
+    out.bool(started);
+    for (float[] e : ema) out.floats(e);
+  }
+
+  @Override public void loadState(dev.egd.util.State.In in) throws java.io.IOException {
+    started = in.bool();
+    for (float[] e : ema) in.floatsInto(e);
+  }
+
   @Override public void useWorkers(dev.egd.train.Workers workers) { this.workers = workers; }
 
   @Override public void update(ParamSet grads, ParamSet params, long step) {

@@ -55,5 +55,23 @@ public final class GrokfastMa implements GradientTransform {
     }
   }
 
+  @Override public void saveState(dev.egd.util.State.Out out) throws java.io.IOException {
+    out.i32(filled).i32(next);
+    for (int i = 0; i < ring.length; i++) {
+      for (float[] slot : ring[i]) out.floats(slot);
+      out.doubles(sum[i]);
+    }
+  }
+
+  @Override public void loadState(dev.egd.util.State.In in) throws java.io.IOException {
+    filled = in.i32();
+    next = in.i32();
+    if (filled < 0 || filled > window || next < 0 || next >= window) throw new java.io.IOException("checkpoint does not match this run: grokfast-ma window");
+    for (int i = 0; i < ring.length; i++) {
+      for (float[] slot : ring[i]) in.floatsInto(slot);
+      in.doublesInto(sum[i]);
+    }
+  }
+
   @Override public String describe() { return "grokfast-ma(window=" + window + ", lambda=" + lambda + ")"; }
 }

@@ -57,6 +57,18 @@ public final class SwitchOff implements GradientTransform {
 
   @Override public boolean active() { return on; }
 
+  @Override public void saveState(dev.egd.util.State.Out out) throws java.io.IOException {
+    out.bool(on).i64(activeSteps).i64(offSinceEpoch);
+    inner.saveState(out.tag(inner.getClass().getSimpleName()));
+  }
+
+  @Override public void loadState(dev.egd.util.State.In in) throws java.io.IOException {
+    on = in.bool();
+    activeSteps = in.i64();
+    offSinceEpoch = in.i64();
+    inner.loadState(in.tag(inner.getClass().getSimpleName()));
+  }
+
   public GradientTransform inner() { return inner; }
 
   @Override public String describe() {

@@ -4,5 +4,8 @@ package dev.egd.train;
 public interface TrainListener {
   default void onEpoch(EpochRecord record) {}
 
+  /** A run continued from a checkpoint: the records it had already made, before any new onEpoch. */
+  default void onResume(java.util.List<EpochRecord> history) {}
+
   default void onFinish(RunResult result) {}
 }

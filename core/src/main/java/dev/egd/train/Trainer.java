@@ -34,6 +34,10 @@ public final class Trainer {
   private final GradientTransform transform;
   private final TrainSettings settings;
   private volatile boolean stopRequested;
+  private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+  private byte[] resumeState;
+  static final String CHECKPOINT_MAGIC = "egd-trainer-checkpoint";
+  static final int CHECKPOINT_VERSION = 1;
 
   public Trainer(Model model, Loss loss, Split data, GradientTransform transform, TrainSettings settings) {
     this.model = model;
@@ -48,7 +52,36 @@ public final class Trainer {
   /** Asks a running {@link #run} to stop after the current epoch; it returns with status interrupted. */
   public void requestStop() { stopRequested = true; }
 
+  /** After {@link #requestStop}: waits up to the given time for {@link #run} to return; true if it did. */
+  public boolean awaitFinish(long millis) throws InterruptedException {
+    return finished.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Makes the next {@link #run} continue from a checkpoint written by this trainer's configuration:
+   * parameters, transform state, shuffling stream, position in the epoch, metrics and milestones. The
+   * continued run ends bit-identical to one never interrupted (same seed and thread count).
+   */
+  public void resumeFrom(byte[] checkpoint) {
+    this.resumeState = checkpoint.clone();
+  }
+
   public RunResult run(TrainListener listener) {
+    return run(listener, null);
+  }
+
+  /** Runs, saving checkpoints at evaluations when they are due and whenever a stop was requested. */
+  public RunResult run(TrainListener listener, Checkpoints checkpoints) {
+    try {
+      return runLoop(listener, checkpoints);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private RunResult runLoop(TrainListener listener, Checkpoints checkpoints) throws java.io.IOException {
     long t0 = System.nanoTime();
     dev.egd.linalg.Blas.config(); // load the native library now: it belongs to setup, not to the first epoch
     final int threads = settings.threads();
@@ -144,18 +177,55 @@ public final class Trainer {
     Long epochsToTarget = null, stepsToTarget = null;
     Double secondsToTarget = null;
     String status = "completed", message = null;
-    long step = 0, epoch = 0;
-    double setup = (System.nanoTime() - t0) / 1e9;
-    long start = System.nanoTime();
-    EpochRecord last = null;
-    LossStats total = new LossStats();
-    long tFwdBwd = 0, tTransform = 0, tUpdate = 0, tEval = 0;
+    long step = 0, epoch = 0, evaluations = 0;
+    int firstBatch = 0;
+    long[] phaseNanos = new long[4];
+    double elapsedBefore = 0;
     LossStats epochTrain = new LossStats();
+    EpochRecord last = null;
+    if (resumeState != null) {
+      dev.egd.util.State.In in = new dev.egd.util.State.In(new java.io.ByteArrayInputStream(resumeState));
+      in.tag(CHECKPOINT_MAGIC);
+      if (in.i32() != CHECKPOINT_VERSION) throw new java.io.IOException("checkpoint written by another egd version");
+      epoch = in.i64();
+      step = in.i64();
+      firstBatch = in.i32();
+      evaluations = in.i64();
+      in.intsInto(order);
+      shuffleRng.restore(in.longs());
+      epochTrain.lossSum = in.f64();
+      epochTrain.correct = in.i64();
+      epochTrain.count = in.i64();
+      int n = in.i32();
+      for (int i = 0; i < n; i++) {
+        history.add(new EpochRecord(in.i64(), in.i64(), in.f64(), in.f64(), in.f64(), in.f64(), in.f64(), in.f64(), in.bool()));
+      }
+      if (in.bool()) {
+        epochsToTarget = in.i64();
+        stepsToTarget = in.i64();
+        secondsToTarget = in.f64();
+      }
+      elapsedBefore = in.f64();
+      for (int i = 0; i < phaseNanos.length; i++) phaseNanos[i] = in.i64();
+      in.tag("params");
+      for (int i = 0; i < params.count(); i++) in.floatsInto(params.get(i).data);
+      in.tag("transform");
+      transform.loadState(in);
+      in.tag("end");
+      last = history.isEmpty() ? null : history.get(history.size() - 1);
+      listener.onResume(List.copyOf(history));
+    }
+    double setup = (System.nanoTime() - t0) / 1e9;
+    long start = System.nanoTime() - (long) (elapsedBefore * 1e9);
+    LossStats total = new LossStats();
+    long tFwdBwd = phaseNanos[0], tTransform = phaseNanos[1], tUpdate = phaseNanos[2], tEval = phaseNanos[3];
     try (workers) {
       epochs:
       while (epoch < settings.epochs()) {
-        shuffleRng.shuffle(order, order.length);
-        for (int b = 0; b < stepsPerEpoch; b++) {
+        if (firstBatch == 0) shuffleRng.shuffle(order, order.length);
+        int from = firstBatch;
+        firstBatch = 0;
+        for (int b = from; b < stepsPerEpoch; b++) {
           batchStart[0] = b * batch;
           batchRows[0] = Math.min(batch, train.size - b * batch);
           batchShards[0] = Math.max(1, Math.min(shards, batchRows[0] / MIN_SHARD_ROWS));
@@ -225,12 +295,39 @@ public final class Trainer {
             secondsToTarget = seconds;
           }
           listener.onEpoch(last);
+          evaluations++;
+          boolean complete = epochsToTarget != null && settings.stopAfter() >= 0 && evalEpoch - epochsToTarget >= settings.stopAfter();
+          if (checkpoints != null && Double.isFinite(trainLoss) && !complete && !(finalStep)
+              && (stopRequested || checkpoints.due(evaluations))) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            dev.egd.util.State.Out out = new dev.egd.util.State.Out(bytes);
+            out.tag(CHECKPOINT_MAGIC).i32(CHECKPOINT_VERSION);
+            out.i64(epoch).i64(step).i32(epochEnd ? 0 : b + 1).i64(evaluations);
+            out.ints(order).longs(shuffleRng.state());
+            out.f64(epochTrain.lossSum).i64(epochTrain.correct).i64(epochTrain.count);
+            out.i32(history.size());
+            for (EpochRecord r : history) {
+              out.i64(r.epoch()).i64(r.step()).f64(r.trainLoss()).f64(r.trainAcc()).f64(r.testLoss()).f64(r.testAcc())
+                  .f64(r.weightNorm()).f64(r.seconds()).bool(r.transformActive());
+            }
+            out.bool(epochsToTarget != null);
+            if (epochsToTarget != null) out.i64(epochsToTarget).i64(stepsToTarget).f64(secondsToTarget);
+            out.f64((System.nanoTime() - start) / 1e9);
+            out.i64(tFwdBwd).i64(tTransform).i64(tUpdate).i64(tEval);
+            out.tag("params");
+            for (int i = 0; i < params.count(); i++) out.floats(params.get(i).data);
+            out.tag("transform");
+            transform.saveState(out);
+            out.tag("end");
+            out.flush();
+            checkpoints.save(bytes.toByteArray());
+          }
           if (!Double.isFinite(trainLoss)) {
             status = "diverged";
             message = "training loss became " + trainLoss + " at epoch " + evalEpoch + "; stopped, metrics so far kept";
             break epochs;
           }
-          if (epochsToTarget != null && settings.stopAfter() >= 0 && evalEpoch - epochsToTarget >= settings.stopAfter()) {
+          if (complete) {
             status = "stopped-after-target";
             break epochs;
           }
