@@ -5,6 +5,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
@@ -23,7 +24,7 @@ final class Charts {
   }
 
   static final int WIDTH = 960, HEIGHT = 560;
-  private static final Color[] PALETTE = {
+  static final Color[] PALETTE = {
       new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd),
       new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
 
@@ -95,5 +96,88 @@ final class Charts {
   private static void save(Path file, XYChart c) throws IOException {
     if (c.getSeriesMap().isEmpty()) return;
     RunFiles.writeAtomically(file, BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG));
+  }
+
+  /** A median curve across seeds with its band (quartiles), for the sweep report. */
+  record Band(String name, double[] x, double[] median, double[] low, double[] high) {}
+
+  static byte[] bands(String title, String xTitle, List<Band> bands) throws IOException {
+    XYChart c = base(title, "test accuracy", false);
+    c.setXAxisTitle(xTitle);
+    for (int i = 0; i < bands.size(); i++) {
+      Band b = bands.get(i);
+      if (b.x().length == 0) continue;
+      Color col = PALETTE[i % PALETTE.length];
+      int n = b.x().length;
+      double[] px = new double[2 * n], py = new double[2 * n];
+      for (int j = 0; j < n; j++) {
+        px[j] = b.x()[j];
+        py[j] = b.high()[j];
+        px[2 * n - 1 - j] = b.x()[j];
+        py[2 * n - 1 - j] = b.low()[j];
+      }
+      XYSeries area = c.addSeries(b.name() + " quartiles", px, py);
+      area.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.PolygonArea);
+      area.setFillColor(new Color(col.getRed(), col.getGreen(), col.getBlue(), 50));
+      area.setLineColor(new Color(col.getRed(), col.getGreen(), col.getBlue(), 0));
+      area.setMarker(SeriesMarkers.NONE);
+      area.setShowInLegend(false);
+      XYSeries m = c.addSeries(b.name() + " median", b.x(), b.median());
+      m.setMarker(SeriesMarkers.NONE);
+      m.setLineColor(col);
+      m.setLineStyle(new BasicStroke(2f));
+    }
+    c.getStyler().setYAxisMin(0.0);
+    c.getStyler().setYAxisMax(1.0);
+    return c.getSeriesMap().isEmpty() ? null : BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  /**
+   * Medians with 95% intervals: one column per group, one colour per method (log scale). Infinite
+   * values (never reached) are left out.
+   */
+  static byte[] intervals(String title, String yTitle, List<String> groups, List<String> methods, double[][] med, double[][] lo,
+      double[][] hi) throws IOException {
+    XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("configuration (see the table)").yAxisTitle(yTitle).build();
+    double min = Double.POSITIVE_INFINITY, max = 0;
+    for (double[][] a : new double[][][] {med, lo, hi}) for (double[] row : a) for (double v : row) {
+      if (v > 0 && Double.isFinite(v)) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+    }
+    c.getStyler().setYAxisLogarithmic(max > 20 * min); // log only when the values span decades
+    c.getStyler().setYAxisDecimalPattern("#,###.#");
+    if (max <= 20 * min) c.getStyler().setYAxisMin(0.0);
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    c.getStyler().setChartBackgroundColor(Color.WHITE);
+    c.getStyler().setPlotGridLinesColor(new Color(0xdddddd));
+    c.getStyler().setXAxisDecimalPattern("#");
+    c.getStyler().setXAxisMin(0.5);
+    c.getStyler().setXAxisMax(groups.size() + 0.5);
+    for (int mi = 0; mi < methods.size(); mi++) {
+      Color col = PALETTE[mi % PALETTE.length];
+      double off = methods.size() == 1 ? 0 : -0.25 + 0.5 * mi / (methods.size() - 1);
+      List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
+      for (int g = 0; g < groups.size(); g++) {
+        double y = med[g][mi];
+        if (!(y > 0) || Double.isInfinite(y)) continue;
+        xs.add(g + 1 + off);
+        ys.add(y);
+        double a = lo[g][mi], b = Double.isFinite(hi[g][mi]) ? hi[g][mi] : y;
+        if (a > 0 && Double.isFinite(a) && b > a) {
+          XYSeries bar = c.addSeries(methods.get(mi) + " ci " + g, new double[] {g + 1 + off, g + 1 + off}, new double[] {a, b});
+          bar.setMarker(SeriesMarkers.NONE);
+          bar.setLineColor(col);
+          bar.setShowInLegend(false);
+        }
+      }
+      if (xs.isEmpty()) continue;
+      XYSeries pts = c.addSeries(methods.get(mi), xs.stream().mapToDouble(Double::doubleValue).toArray(), ys.stream().mapToDouble(Double::doubleValue).toArray());
+      pts.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+      pts.setMarkerColor(col);
+      pts.setMarker(SeriesMarkers.CIRCLE);
+    }
+    return c.getSeriesMap().isEmpty() ? null : BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
   }
 }

@@ -29,6 +29,13 @@ final class TrainCommand implements Callable<Integer> {
       + "The finished run is bit-identical to one never interrupted.")
   boolean resume;
 
+  /** Parses train arguments as the command line would (for sweeps); throws picocli's ParameterException. */
+  static TrainCommand parse(java.util.List<String> args) {
+    TrainCommand cmd = new TrainCommand();
+    new picocli.CommandLine(cmd).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args.toArray(new String[0]));
+    return cmd;
+  }
+
   @Override public Integer call() throws Exception {
     Experiment ex = Experiment.build(options, method);
     Path dir = out != null ? out
