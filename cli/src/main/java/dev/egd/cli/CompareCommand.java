@@ -83,12 +83,20 @@ final class CompareCommand implements Callable<Integer> {
       Path runDir = dir.resolve(name);
       futures.add(pool.submit(() -> {
         status.started(name, ex.settings.epochs());
-        try (RunRecorder rec = new RunRecorder(runDir, ex, status.listener(name))) {
-          return trainer.run(rec);
-        }
+        java.nio.file.Files.createDirectories(runDir);
+        return ex.runIn(runDir, trainer, status.listener(name), false);
       }));
     }
-    Thread hook = new Thread(() -> trainers.forEach(Trainer::requestStop));
+    Thread hook = new Thread(() -> { // stop every run at its next evaluation, let each save its files
+      trainers.forEach(Trainer::requestStop);
+      for (Trainer t : trainers) {
+        try {
+          t.awaitFinish(60_000);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
     Runtime.getRuntime().addShutdownHook(hook);
     List<Comparison.Row> rows = new ArrayList<>();
     try {

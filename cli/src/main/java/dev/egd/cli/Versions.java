@@ -17,6 +17,7 @@ final class Versions {
   static Map<String, Object> all() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("egd", egd());
+    m.put("git_commit", System.getProperty("egd.commit", "unknown (run through ./egd to record it)"));
     m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
     m.put("cpu", cpuModel());
