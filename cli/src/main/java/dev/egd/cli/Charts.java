@@ -17,7 +17,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /** PNG charts of runs: accuracy and loss against epoch on a log-scale axis, as the papers draw them. */
 final class Charts {
   static final int WIDTH = 960, HEIGHT = 560;
-  private static final Color[] PALETTE = {
+  static final Color[] PALETTE = {
       new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd),
       new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
 
@@ -30,7 +30,7 @@ final class Charts {
   /** One run's curves. */
   record Curve(String name, List<EpochRecord> history) {}
 
-  private static XYChart base(String title, String yTitle, boolean logY) {
+  static XYChart base(String title, String yTitle, boolean logY) {
     XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
     Styler s = c.getStyler();
     c.getStyler().setXAxisLogarithmic(true);
@@ -86,7 +86,7 @@ final class Charts {
     save(file, c);
   }
 
-  private static void save(Path file, XYChart c) throws IOException {
+  static void save(Path file, XYChart c) throws IOException {
     if (c.getSeriesMap().isEmpty()) return;
     RunFiles.writeAtomically(file, BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG));
   }

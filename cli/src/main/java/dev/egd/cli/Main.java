@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code egd} command line. Exit codes: 0 done, 2 bad input, 3 run diverged, 130 interrupted. */
 @Command(name = "egd", mixinStandardHelpOptions = true, versionProvider = Versions.Provider.class,
     description = "Egalitarian Gradient Descent and Grokfast: make networks grok fast, and measure it.",
-    subcommands = {TrainCommand.class, CompareCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, CompareCommand.class, DemoCommand.class, ToyCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_BAD_INPUT = 2;
   public static final int EXIT_DIVERGED = 3;
