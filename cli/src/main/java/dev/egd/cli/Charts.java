@@ -37,7 +37,7 @@ final class Charts {
   /** One run's curves. */
   record Curve(String name, List<EpochRecord> history) {}
 
-  private static XYChart base(String title, String yTitle, boolean logY) {
+  static XYChart base(String title, String yTitle, boolean logY) {
     XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
     Styler s = c.getStyler();
     c.getStyler().setXAxisLogarithmic(true);
@@ -93,7 +93,7 @@ final class Charts {
     save(file, c);
   }
 
-  private static void save(Path file, XYChart c) throws IOException {
+  static void save(Path file, XYChart c) throws IOException {
     if (c.getSeriesMap().isEmpty()) return;
     RunFiles.writeAtomically(file, BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG));
   }

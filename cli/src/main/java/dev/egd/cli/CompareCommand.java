@@ -76,7 +76,10 @@ final class CompareCommand implements Callable<Integer> {
     });
     List<Trainer> trainers = new ArrayList<>();
     List<Future<RunResult>> futures = new ArrayList<>();
+    List<List<dev.egd.train.SpectrumLogger.Record>> spectra = new ArrayList<>();
     for (Experiment ex : experiments) {
+      List<dev.egd.train.SpectrumLogger.Record> spectrum = java.util.Collections.synchronizedList(new ArrayList<>());
+      spectra.add(spectrum);
       Trainer trainer = ex.trainer();
       trainers.add(trainer);
       String name = ex.method;
@@ -84,7 +87,7 @@ final class CompareCommand implements Callable<Integer> {
       futures.add(pool.submit(() -> {
         status.started(name, ex.settings.epochs());
         java.nio.file.Files.createDirectories(runDir);
-        return ex.runIn(runDir, trainer, status.listener(name), false);
+        return ex.runIn(runDir, trainer, status.listener(name), false, rec -> spectrum.addAll(rec.spectrum()));
       }));
     }
     Thread hook = new Thread(() -> { // stop every run at its next evaluation, let each save its files
@@ -117,6 +120,11 @@ final class CompareCommand implements Callable<Integer> {
     Path chart = dir.resolve("comparison.png");
     Charts.accuracy(chart, title, curves);
     Charts.loss(dir.resolve("comparison-loss.png"), o.taskLabel() + ", seed " + o.seed + ": loss", curves);
+    if (first.spectrum != null) {
+      List<SpectrumCharts.Curve> sc = new ArrayList<>();
+      for (int i = 0; i < rows.size(); i++) sc.add(new SpectrumCharts.Curve(rows.get(i).method(), spectra.get(i), rows.get(i).result().history()));
+      RunRecorder.spectrumCharts(dir, o.taskLabel() + ", seed " + o.seed, sc, first.spectrum.layerNames(), "comparison-spectrum");
+    }
     RunFiles.writeAtomically(dir.resolve("comparison.md"), cmp.markdown().getBytes(StandardCharsets.UTF_8));
     RunFiles.writeAtomically(dir.resolve("comparison.csv"), cmp.csv().getBytes(StandardCharsets.UTF_8));
     java.util.Map<String, Object> cfg = first.config();

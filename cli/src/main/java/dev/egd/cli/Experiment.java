@@ -22,6 +22,7 @@ import dev.egd.optim.GrokfastMa;
 import dev.egd.optim.ParamSelector;
 import dev.egd.optim.Sgd;
 import dev.egd.optim.SwitchOff;
+import dev.egd.train.SpectrumLogger;
 import dev.egd.train.TrainSettings;
 import dev.egd.train.Trainer;
 import dev.egd.util.Rng;
@@ -45,8 +46,11 @@ final class Experiment {
   final Loss loss;
   final GradientTransform transform;
   final TrainSettings settings;
+  /** Null unless --log-spectrum; attached to the transform chain. */
+  final SpectrumLogger spectrum;
 
-  private Experiment(String method, RunOptions o, Split split, Model model, Loss loss, GradientTransform transform, TrainSettings settings) {
+  private Experiment(String method, RunOptions o, Split split, Model model, Loss loss, GradientTransform transform, TrainSettings settings,
+      SpectrumLogger spectrum) {
     this.method = method;
     this.options = o;
     this.split = split;
@@ -54,6 +58,7 @@ final class Experiment {
     this.loss = loss;
     this.transform = transform;
     this.settings = settings;
+    this.spectrum = spectrum;
   }
 
   /** Builds and validates; every problem becomes a BadInput naming the flag. */
@@ -115,10 +120,23 @@ final class Experiment {
       }
       if (o.batch > split.train().size)
         throw new BadInput("--batch must be in [1, " + split.train().size + "] (the training set size): " + o.batch);
-      GradientTransform chain = buildChain(o, method);
+      Chain chain = buildChain(o, method);
       // Selections and ranks are checked against the real shapes now, before any file is written.
       chain.validate(mlp.params());
-      return new Experiment(method, o, split, mlp, loss, chain, settings);
+      SpectrumLogger spectrum = null;
+      if (o.logSpectrum) {
+        String spec = o.spectrumLayers == null ? o.egdLayers : o.spectrumLayers;
+        String flag = o.spectrumLayers == null ? "--egd-layers (the default of --spectrum-layers)" : "--spectrum-layers";
+        try {
+          ParamSelector layers = ParamSelector.parse(spec);
+          layers.select(mlp.params());
+          spectrum = new SpectrumLogger(layers, o.spectrumEvery, Trainer.stepsPerEpoch(split.train().size, o.batch, o.dropLast));
+        } catch (IllegalArgumentException e) {
+          throw new BadInput(flag + ": " + e.getMessage());
+        }
+        chain.observe(spectrum);
+      }
+      return new Experiment(method, o, split, mlp, loss, chain, settings, spectrum);
     } catch (IllegalArgumentException e) {
       throw new BadInput(e.getMessage());
     }
@@ -129,7 +147,7 @@ final class Experiment {
     return Mlp.Activation.parse(o.activation);
   }
 
-  static GradientTransform buildChain(RunOptions o, String method) {
+  static Chain buildChain(RunOptions o, String method) {
     List<GradientTransform> links = new ArrayList<>();
     String[] parts = method.trim().split("\\+");
     if (parts.length > 1 && List.of(parts).contains("vanilla"))
@@ -195,12 +213,19 @@ final class Experiment {
    */
   dev.egd.train.RunResult runIn(java.nio.file.Path dir, Trainer trainer, dev.egd.train.TrainListener display, boolean resume)
       throws java.io.IOException {
+    return runIn(dir, trainer, display, resume, rec -> {});
+  }
+
+  /** As above; afterwards hands the run's recorder (with its spectrum records) to done. */
+  dev.egd.train.RunResult runIn(java.nio.file.Path dir, Trainer trainer, dev.egd.train.TrainListener display, boolean resume,
+      java.util.function.Consumer<RunRecorder> done) throws java.io.IOException {
     if (resume) trainer.resumeFrom(CheckpointFile.read(dir, flags(), "--resume"));
     if (options.checkpointEvery < 0) throw new BadInput("--checkpoint-every must be >= 0: " + options.checkpointEvery);
     CheckpointFile checkpoints = new CheckpointFile(dir, options.checkpointEvery, flags());
     dev.egd.train.RunResult r;
     try (RunRecorder rec = new RunRecorder(dir, this, display)) {
       r = trainer.run(rec, checkpoints);
+      done.accept(rec);
     }
     if (!r.status().equals("interrupted")) CheckpointFile.delete(dir);
     return r;

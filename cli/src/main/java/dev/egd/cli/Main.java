@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "egd", mixinStandardHelpOptions = true, versionProvider = Versions.Provider.class,
     description = "Egalitarian Gradient Descent and Grokfast: make networks grok fast, and measure it.",
     subcommands = {TrainCommand.class, CompareCommand.class, DemoCommand.class, SweepCommand.class, ReportCommand.class,
-        ReproduceCommand.class, CommandLine.HelpCommand.class})
+        ReproduceCommand.class, ToyCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_BAD_INPUT = 2;
   public static final int EXIT_DIVERGED = 3;

@@ -179,6 +179,22 @@ public final class RunOptions {
           + "0: only when stopped early (Ctrl-C). --resume continues from it, bit-identical (default: ${DEFAULT-VALUE}).")
   long checkpointEvery;
 
+  // gradient-spectrum diagnostics
+  @Option(names = "--log-spectrum",
+      description = "Record the singular values of the chosen weight gradients before and after the transforms into spectrum.csv, and chart them.")
+  boolean logSpectrum;
+
+  @Option(names = "--spectrum-every", description = "With --log-spectrum: at epoch 1 and every this many epochs, >= 1 (default: 10).")
+  Long spectrumEvery;
+
+  @Option(names = "--spectrum-layers",
+      description = "With --log-spectrum: first, all, or a regex over parameter names (default: the --egd-layers selection).")
+  String spectrumLayers;
+
+  @Option(names = "--spectrum-k",
+      description = "With --log-spectrum: spectrum.csv keeps the k largest and k smallest singular values, k >= 1, or all (default: 8).")
+  String spectrumK;
+
   @Option(names = "--threads", description = "Java threads for one run (default: min(2, cores); compare: cores shared among parallel runs).")
   Integer threads;
 
@@ -238,6 +254,16 @@ public final class RunOptions {
       if (rank == null && method.contains("egd-rsvd")) rank = 4;
       if (loss == null) loss = "mse";
     }
+    if (!logSpectrum) {
+      if (spectrumEvery != null) throw new BadInput("--spectrum-every needs --log-spectrum");
+      if (spectrumLayers != null) throw new BadInput("--spectrum-layers needs --log-spectrum");
+      if (spectrumK != null) throw new BadInput("--spectrum-k needs --log-spectrum");
+    } else {
+      if (spectrumEvery == null) spectrumEvery = 10L;
+      if (spectrumEvery < 1) throw new BadInput("--spectrum-every must be >= 1 (epochs): " + spectrumEvery);
+      if (spectrumK == null) spectrumK = "8";
+      spectrumKeep(); // validates
+    }
     if (target == null) target = 0.95;
     if (beta2 == null) beta2 = 0.999;
     if (evalEvery == null) evalEvery = 0L;
@@ -286,10 +312,24 @@ public final class RunOptions {
         if (epochs == null) epochs = pp != null ? pp.epochs : 10000L;
         if (loss == null) loss = "squared";
         break;
+      case "toy":
+        throw new BadInput("--task toy: the paper's two-scale toy model has its own command, 'egd toy --eps 1e-1,1e-2,1e-3' (train takes modular, parity, mnist)");
       default:
         throw new BadInput("--task must be one of: modular, parity, mnist; got '" + task + "'");
     }
     return this;
+  }
+
+  /** How many singular values from each end spectrum.csv keeps; 0: all. */
+  int spectrumKeep() {
+    if (spectrumK.equals("all")) return 0;
+    try {
+      int k = Integer.parseInt(spectrumK);
+      if (k >= 1) return k;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new BadInput("--spectrum-k must be an integer >= 1 or all: " + spectrumK);
   }
 
   int threads() {
@@ -372,6 +412,11 @@ public final class RunOptions {
     m.put("ema_lambda", emaLambda);
     m.put("ma_window", maWindow);
     m.put("ma_lambda", maLambda);
+    if (logSpectrum) {
+      m.put("spectrum_every", spectrumEvery);
+      m.put("spectrum_layers", spectrumLayers == null ? egdLayers : spectrumLayers);
+      m.put("spectrum_k", spectrumK);
+    }
     m.put("threads", threads());
     return m;
   }

@@ -2,6 +2,7 @@ package dev.egd.cli;
 
 import dev.egd.train.EpochRecord;
 import dev.egd.train.RunResult;
+import dev.egd.train.SpectrumLogger;
 import dev.egd.train.TrainListener;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -19,10 +20,14 @@ import java.util.Map;
 final class RunRecorder implements TrainListener, AutoCloseable {
   static final String CSV_HEADER = "epoch,step,train_loss,train_acc,test_loss,test_acc,weight_norm,transform_active";
   static final String TIMING_HEADER = "epoch,seconds";
+  static final String SPECTRUM_HEADER =
+      "epoch,step,layer,rows,cols,stage,source,s_max,s_min,condition_number,effective_rank,stable_rank,frobenius,top_sv,bottom_sv";
 
   private final Path dir;
   private final Experiment experiment;
   private final BufferedWriter csv, timing;
+  private final BufferedWriter spectrumCsv; // null unless --log-spectrum
+  private final List<SpectrumLogger.Record> spectrum = new java.util.ArrayList<>();
   private final TrainListener display;
   private RunResult result;
 
@@ -37,6 +42,49 @@ final class RunRecorder implements TrainListener, AutoCloseable {
     this.timing = RunFiles.csv(dir.resolve("timing.csv"));
     timing.write(TIMING_HEADER);
     timing.newLine();
+    if (experiment.spectrum != null) {
+      spectrumCsv = RunFiles.csv(dir.resolve("spectrum.csv"));
+      spectrumCsv.write(SPECTRUM_HEADER);
+      spectrumCsv.newLine();
+      int keep = experiment.options.spectrumKeep();
+      experiment.spectrum.sink(r -> {
+        spectrum.add(r);
+        try {
+          spectrumCsv.write(spectrumRow(r, keep));
+          spectrumCsv.newLine();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } else {
+      spectrumCsv = null;
+    }
+  }
+
+  /** One spectrum.csv row; top_sv and bottom_sv hold the keep largest and smallest values (all in top_sv when keep is 0 or covers them). */
+  static String spectrumRow(SpectrumLogger.Record r, int keep) {
+    double[] s = r.singularValues();
+    dev.egd.linalg.Spectrum.Stats st = r.stats();
+    boolean all = keep == 0 || 2 * keep >= s.length;
+    StringBuilder top = new StringBuilder(), bottom = new StringBuilder();
+    for (int i = 0; i < (all ? s.length : keep); i++) top.append(i == 0 ? "" : " ").append(RunFiles.fmt(s[i]));
+    if (!all) for (int i = s.length - keep; i < s.length; i++) bottom.append(i == s.length - keep ? "" : " ").append(RunFiles.fmt(s[i]));
+    return r.epoch() + "," + r.step() + "," + r.layer() + "," + r.rows() + "," + r.cols() + "," + r.stage().label() + "," + r.source() + ","
+        + RunFiles.fmt(st.sMax()) + "," + RunFiles.fmt(st.sMin()) + "," + RunFiles.fmt(st.condition()) + "," + RunFiles.fmt(st.effectiveRank()) + ","
+        + RunFiles.fmt(st.stableRank()) + "," + RunFiles.fmt(st.frobenius()) + "," + top + "," + bottom;
+  }
+
+  /** The spectrum records of this run (empty without --log-spectrum). */
+  List<SpectrumLogger.Record> spectrum() { return spectrum; }
+
+  /** Charts of every watched layer: spectrum.png and spectrum-condition.png for the first, suffixed by name for the others. */
+  static void spectrumCharts(Path dir, String title, List<SpectrumCharts.Curve> curves, List<String> layers, String prefix) throws IOException {
+    for (int i = 0; i < layers.size(); i++) {
+      String layer = layers.get(i);
+      String suffix = i == 0 ? "" : "-" + layer.replaceAll("[^A-Za-z0-9_.-]", "_");
+      if (curves.size() == 1) SpectrumCharts.singularValues(dir.resolve(prefix + suffix + ".png"), title, curves.get(0).records(), layer);
+      SpectrumCharts.conditionAndAccuracy(dir.resolve(prefix + "-condition" + suffix + ".png"), title, curves, layer);
+    }
   }
 
   @Override public void onResume(List<EpochRecord> history) {
@@ -77,6 +125,11 @@ final class RunRecorder implements TrainListener, AutoCloseable {
       List<Charts.Curve> curves = List.of(new Charts.Curve(experiment.method, r.history()));
       Charts.accuracy(dir.resolve("accuracy.png"), title, curves);
       Charts.loss(dir.resolve("loss.png"), title, curves);
+      if (spectrumCsv != null) {
+        spectrumCsv.flush();
+        spectrumCharts(dir, title, List.of(new SpectrumCharts.Curve(experiment.method, spectrum, r.history())),
+            experiment.spectrum.layerNames(), "spectrum");
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -119,5 +172,6 @@ final class RunRecorder implements TrainListener, AutoCloseable {
   @Override public void close() throws IOException {
     csv.close();
     timing.close();
+    if (spectrumCsv != null) spectrumCsv.close();
   }
 }

@@ -141,6 +141,19 @@ public final class Blas {
     check("dsyevd", info);
   }
 
+  /** Eigenvalues only (ascending, into w) of a symmetric matrix, upper triangle given; a is destroyed. */
+  public static void dsyevdValues(int n, double[] a, double[] w) {
+    int info = openblas_full.LAPACKE_dsyevd(openblas_full.LAPACK_ROW_MAJOR, (byte) 'N', (byte) 'U', n, a, n, w);
+    check("dsyevd", info);
+  }
+
+  /** Thin SVD in float64 of the m x n matrix a (destroyed): a = U diag(s) VT, singular values descending. */
+  public static void dgesdd(int m, int n, double[] a, double[] s, double[] u, double[] vt) {
+    int r = Math.min(m, n);
+    int info = openblas_full.LAPACKE_dgesdd(openblas_full.LAPACK_ROW_MAJOR, (byte) 'S', m, n, a, n, s, u, r, vt, n);
+    check("dgesdd", info);
+  }
+
   /**
    * Thin SVD of the m x n matrix a (destroyed): a = U diag(s) VT, U m x r, VT r x n, r = min(m, n),
    * singular values descending.

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 /** Applies transforms in order: {@code chain(egd(first()), sgd(0.7))}. */
 public final class Chain implements GradientTransform {
   private final List<GradientTransform> links;
+  private GradientObserver observer;
 
   public Chain(List<GradientTransform> links) {
     if (links.isEmpty()) throw new IllegalArgumentException("a chain needs at least one transform");
@@ -19,6 +20,12 @@ public final class Chain implements GradientTransform {
   public static Chain of(GradientTransform... links) { return new Chain(List.of(links)); }
 
   public List<GradientTransform> links() { return links; }
+
+  /** Attaches an observer (null detaches); call before {@link #init}. */
+  public Chain observe(GradientObserver observer) {
+    this.observer = observer;
+    return this;
+  }
 
   @Override public void validate(ParamSet params) {
     for (GradientTransform t : links) t.validate(params);
@@ -30,10 +37,19 @@ public final class Chain implements GradientTransform {
 
   @Override public void init(ParamSet params, long seed) {
     for (int i = 0; i < links.size(); i++) links.get(i).init(params, seed * 31 + i);
+    if (observer != null) observer.init(params, links);
   }
 
   @Override public void update(ParamSet grads, ParamSet params, long step) {
-    for (GradientTransform t : links) t.update(grads, params, step);
+    if (observer == null || !observer.wants(step)) {
+      for (GradientTransform t : links) t.update(grads, params, step);
+      return;
+    }
+    observer.before(grads, step);
+    int last = links.size() - 1;
+    for (int i = 0; i < last; i++) links.get(i).update(grads, params, step);
+    observer.after(grads, step);
+    links.get(last).update(grads, params, step);
   }
 
   @Override public void onEvaluation(double testAccuracy, long epoch) {

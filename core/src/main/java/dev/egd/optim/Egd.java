@@ -72,6 +72,13 @@ public final class Egd implements GradientTransform {
     selected.forEach(workers, applyOne);
   }
 
+  /** The kernel acting on parameter {@code paramIndex}, or null when EGD does not select it (or before init). */
+  public ExactEgd kernelFor(int paramIndex) {
+    if (selected == null) return null;
+    for (int i = 0; i < selected.indices.length; i++) if (selected.indices[i] == paramIndex) return kernels[i];
+    return null;
+  }
+
   /** The kernel for the i-th selected matrix (for diagnostics). */
   public ExactEgd kernel(int i) { return kernels[i]; }
 

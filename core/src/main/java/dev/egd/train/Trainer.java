@@ -49,6 +49,11 @@ public final class Trainer {
       throw new IllegalArgumentException("--batch " + settings.batch() + " exceeds the " + data.train().size + " training examples");
   }
 
+  /** Optimizer steps in one epoch over {@code trainSize} examples. */
+  public static int stepsPerEpoch(int trainSize, int batch, boolean dropLast) {
+    return dropLast ? trainSize / batch : (trainSize + batch - 1) / batch;
+  }
+
   /** Asks a running {@link #run} to stop after the current epoch; it returns with status interrupted. */
   public void requestStop() { stopRequested = true; }
 
@@ -112,7 +117,7 @@ public final class Trainer {
     transform.useWorkers(workers);
     transform.init(params, settings.seed());
     final float l2 = (float) settings.l2();
-    final int stepsPerEpoch = settings.dropLast() ? train.size / batch : (train.size + batch - 1) / batch;
+    final int stepsPerEpoch = stepsPerEpoch(train.size, batch, settings.dropLast());
     final boolean running = settings.trainMetrics() == TrainSettings.TrainMetrics.RUNNING;
 
     final int[] batchStart = new int[1], batchRows = new int[1], batchShards = new int[1];

@@ -1,0 +1,188 @@
+package dev.egd.train;
+
+import dev.egd.linalg.ExactEgd;
+import dev.egd.linalg.Spectrum;
+import dev.egd.nn.ParamSet;
+import dev.egd.nn.Tensor;
+import dev.egd.optim.Egd;
+import dev.egd.optim.GradientObserver;
+import dev.egd.optim.GradientTransform;
+import dev.egd.optim.ParamSelector;
+import dev.egd.optim.SwitchOff;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Records the singular values of selected gradient matrices, before the transforms (the raw gradient)
+ * and after them (the direction the optimizer receives), at the last step of epoch 1 and of every
+ * {@code every}-th epoch.
+ *
+ * <p>Cheap: nothing runs on other steps (the chain asks {@link #wants} and skips the rest). On a
+ * logging step the spectrum is reused wherever it is already known:
+ * <ul>
+ *   <li>before, on a matrix exact EGD acts on as the chain's first transform: the singular values EGD
+ *       computed itself ({@code source} {@code egd-gram32}, {@code egd-gram64} or {@code egd-svd});</li>
+ *   <li>after, when EGD is the only transform: its output's spectrum in exact arithmetic, s·w
+ *       ({@code egd-exact}: 1 above the floor, 0 below the rank cut-off);</li>
+ *   <li>after, when every transform that would touch the matrix is switched off or leaves it alone: the
+ *       same values as before ({@code unchanged});</li>
+ *   <li>otherwise the float64 Gram eigenvalues of {@link Spectrum.Computer} ({@code gram64}).</li>
+ * </ul>
+ * The logger only reads gradients and transform state, so a run gives the same bits with it or without.
+ */
+public final class SpectrumLogger implements GradientObserver {
+  public enum Stage {
+    BEFORE, AFTER;
+
+    public String label() { return this == BEFORE ? "before" : "after"; }
+  }
+
+  /** One matrix's spectrum at one step; {@code singularValues} descending, owned by the record. */
+  public record Record(long epoch, long step, String layer, int rows, int cols, Stage stage, String source,
+      double[] singularValues, Spectrum.Stats stats) {}
+
+  private final ParamSelector layers;
+  private final long every, stepsPerEpoch;
+  private Consumer<Record> sink = r -> {};
+
+  private int[] indices;
+  private String[] names;
+  private int[] rows, cols;
+  private Spectrum.Computer[] computers;
+  private double[][] beforeVals, afterVals;
+  private String[] beforeSource;
+  private boolean[] pending;
+  private List<GradientTransform> transforms = List.of();
+  private Egd firstEgd;
+  private SwitchOff firstEgdSwitch;
+  private boolean[] activeAtStep;
+
+  /**
+   * @param layers the matrices to watch
+   * @param every log at epoch 1 and every this many epochs, >= 1
+   * @param stepsPerEpoch optimizer steps in one epoch
+   */
+  public SpectrumLogger(ParamSelector layers, long every, long stepsPerEpoch) {
+    if (every < 1) throw new IllegalArgumentException("--spectrum-every must be >= 1 (epochs): " + every);
+    if (stepsPerEpoch < 1) throw new IllegalArgumentException("steps per epoch must be >= 1: " + stepsPerEpoch);
+    this.layers = layers;
+    this.every = every;
+    this.stepsPerEpoch = stepsPerEpoch;
+  }
+
+  /** Where records go (on the training thread, on logging steps only). */
+  public SpectrumLogger sink(Consumer<Record> sink) {
+    this.sink = sink;
+    return this;
+  }
+
+  public ParamSelector layers() { return layers; }
+  public long every() { return every; }
+
+  /** Names of the watched matrices once initialised (the order of the records). */
+  public List<String> layerNames() { return names == null ? List.of() : List.of(names); }
+
+  @Override public void init(ParamSet params, List<GradientTransform> links) {
+    indices = layers.select(params);
+    int n = indices.length;
+    names = new String[n];
+    rows = new int[n];
+    cols = new int[n];
+    computers = new Spectrum.Computer[n];
+    beforeVals = new double[n][];
+    afterVals = new double[n][];
+    beforeSource = new String[n];
+    pending = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      Tensor t = params.get(indices[i]);
+      names[i] = t.name;
+      rows[i] = t.rows;
+      cols[i] = t.cols;
+      computers[i] = new Spectrum.Computer(t.rows, t.cols);
+      beforeVals[i] = new double[computers[i].count()];
+      afterVals[i] = new double[computers[i].count()];
+    }
+    transforms = new ArrayList<>(links.subList(0, links.size() - 1));
+    activeAtStep = new boolean[transforms.size()];
+    firstEgd = null;
+    firstEgdSwitch = null;
+    if (!transforms.isEmpty()) {
+      GradientTransform t = transforms.get(0);
+      if (t instanceof SwitchOff && ((SwitchOff) t).inner() instanceof Egd) {
+        firstEgdSwitch = (SwitchOff) t;
+        firstEgd = (Egd) firstEgdSwitch.inner();
+      } else if (t instanceof Egd) {
+        firstEgd = (Egd) t;
+      }
+    }
+  }
+
+  /** The epoch (1-based) a step falls in, when the step is the epoch's last; else -1. */
+  private long epochEndingAt(long step) {
+    return (step + 1) % stepsPerEpoch == 0 ? (step + 1) / stepsPerEpoch : -1;
+  }
+
+  @Override public boolean wants(long step) {
+    long epoch = epochEndingAt(step);
+    return epoch == 1 || (epoch > 0 && epoch % every == 0);
+  }
+
+  @Override public void before(ParamSet grads, long step) {
+    // Switch-offs change state only at evaluations, so what is active now stays so for this step.
+    for (int j = 0; j < transforms.size(); j++) activeAtStep[j] = transforms.get(j).active();
+    boolean egdRuns = firstEgd != null && activeAtStep[0];
+    for (int i = 0; i < indices.length; i++) {
+      pending[i] = egdRuns && firstEgd.kernelFor(indices[i]) != null;
+      if (!pending[i]) {
+        computers[i].singularValues(grads.get(indices[i]).data, beforeVals[i]);
+        beforeSource[i] = "gram64";
+      }
+    }
+  }
+
+  @Override public void after(ParamSet grads, long step) {
+    long epoch = epochEndingAt(step);
+    boolean egdOnly = transforms.size() == 1;
+    String[] afterSource = new String[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      if (pending[i]) {
+        ExactEgd kernel = firstEgd.kernelFor(indices[i]);
+        float[] s = kernel.lastSingularValues();
+        for (int j = 0; j < s.length; j++) beforeVals[i][j] = s[j];
+        beforeSource[i] = "egd-" + kernel.lastRoute().name().toLowerCase(java.util.Locale.ROOT);
+        if (egdOnly) {
+          kernel.lastOutputSingularValues(afterVals[i]);
+          afterSource[i] = "egd-exact";
+          continue;
+        }
+      }
+      if (untouched(indices[i])) {
+        System.arraycopy(beforeVals[i], 0, afterVals[i], 0, afterVals[i].length);
+        afterSource[i] = "unchanged";
+      } else {
+        computers[i].singularValues(grads.get(indices[i]).data, afterVals[i]);
+        afterSource[i] = "gram64";
+      }
+    }
+    for (int i = 0; i < indices.length; i++) emit(epoch, step, i, Stage.BEFORE, beforeSource[i], beforeVals[i]);
+    for (int i = 0; i < indices.length; i++) emit(epoch, step, i, Stage.AFTER, afterSource[i], afterVals[i]);
+  }
+
+  /** Whether no transform active at this step changes parameter {@code index}'s gradient. */
+  private boolean untouched(int index) {
+    for (int j = 0; j < transforms.size(); j++) {
+      if (!activeAtStep[j]) continue;
+      GradientTransform t = transforms.get(j);
+      if (t instanceof SwitchOff) t = ((SwitchOff) t).inner();
+      if (t instanceof Egd && ((Egd) t).kernelFor(index) == null) continue;
+      return false;
+    }
+    return true;
+  }
+
+  private void emit(long epoch, long step, int i, Stage stage, String source, double[] values) {
+    double[] copy = values.clone();
+    sink.accept(new Record(epoch, step, names[i], rows[i], cols[i], stage, source, copy, Spectrum.stats(copy)));
+  }
+}
