@@ -147,8 +147,8 @@ final class Report {
   private String median(Cell c) {
     Stats.Summary t = c.time();
     if (Double.isInfinite(t.median())) {
-      double cap = c.rows().stream().filter(r -> !r.reached()).mapToDouble(RunRow::cap).min().orElse(Double.NaN);
-      return "> " + num(cap);
+      // unknown, but at least the median with every unfinished run counted at its cap
+      return "> " + num(Stats.median(capped(c.rows())));
     }
     return num(t.median());
   }
