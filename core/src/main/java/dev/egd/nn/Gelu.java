@@ -4,12 +4,9 @@ package dev.egd.nn;
  * The exact (erf) GELU, x * Phi(x), and its derivative Phi(x) + x * phi(x).
  *
  * <p>Java 17 has no erf, and an exponential per element made GELU a fifth of the transformer's time.
- * Phi and phi are therefore tabulated once, in double precision, on [-6, 6] with step 1/64, and read
- * through cubic Hermite interpolation (the derivatives are known exactly: Phi' = phi,
- * phi' = -x phi): interpolation error below 1e-9, far under float32 resolution. Each interval's two
- * cubics are stored as float coefficients side by side and evaluated by Horner's rule without
- * branches (measured 4.4 ns per element, from 6.9 with separate tables). Beyond +-6 the table's edge values are
- * used: Phi is 0 or 1 there to within 1e-9.
+ * {@link #forward} uses straight-line float arithmetic that C2 vectorises (0.33 ns per element
+ * without the derivative, 0.6 ns with it, against 3.5-4.4 ns for the earlier table with cubic
+ * Hermite interpolation, {@link #forwardTable}, kept as the accuracy reference in tests).
  */
 final class Gelu {
   private static final double LIMIT = 6.0;
@@ -68,21 +65,77 @@ final class Gelu {
     return Math.exp(-z * z) / Math.sqrt(Math.PI) / f;
   }
 
-  /** out[i] = gelu(x[i]); grad[i] = gelu'(x[i]) (kept for the backward pass; null when not needed). */
+  // erf(u) ~ u P(u^2) / Q(u^2) on |u| <= 4 (a rational least-squares fit to mpmath's erf, weighted to
+  // the relative error; max |error| 7e-8 in double, 3e-7 evaluated in float). erf(4) = 1 - 1.5e-8.
+  private static final float P0 = 1.1283790479875633f, P1 = 0.19229698968505524f, P2 = 0.05298010902662959f,
+      P3 = 0.0038441632575359178f, P4 = 0.00028616433565951255f, P5 = 2.0272302972967893e-06f;
+  private static final float Q1 = 0.5037506809962502f, Q2 = 0.11487473540497885f, Q3 = 0.015123374557803706f,
+      Q4 = 0.0011809030705132468f, Q5 = 3.792672014303611e-05f;
+  // exp(-s) on [0, 1] by a degree-6 polynomial (relative error 2.6e-7); exp(-x^2/2) = e(x^2/32)^16.
+  private static final float E0 = 0.9999999429565088f, E1 = -0.9999971262500632f, E2 = 0.4999640514974011f,
+      E3 = -0.16647714778608969f, E4 = 0.041160706676658165f, E5 = -0.007605297379870535f, E6 = 0.0008343324053336487f;
+  private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2)), INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
+
+  /**
+   * out[i] = gelu(x[i]); grad[i] = gelu'(x[i]) (kept for the backward pass; null when not needed).
+   *
+   * <p>Straight-line float arithmetic (no table, no exp), so C2 vectorises the loops: Phi(x) =
+   * (1 + erf(x / sqrt 2)) / 2 with a rational erf, absolute error below 2e-7 (the same class as
+   * PyTorch's float32 1 + erf, which also loses the relative accuracy of Phi in the far negative tail);
+   * phi(x) by a polynomial exponential raised to the 16th power, relative error ~4e-6, enough for a
+   * gradient. Beyond |x| = 4 sqrt 2 ~ 5.66, Phi is 0 or 1 to within 1e-8.
+   */
   static void forward(float[] x, float[] out, float[] grad, int n) {
+    if (grad == null) {
+      values(x, out, n);
+    } else {
+      cdfs(x, grad, n);
+      valuesAndSlopes(x, out, grad, n);
+    }
+  }
+
+  // One loop per method: C2 then compiles and vectorises each on its own (a fused loop, or two loops
+  // in one method, vectorised or not depending on the order in which the paths ran: 0.6 against 7 ns).
+
+  private static void values(float[] x, float[] out, int n) {
+    for (int i = 0; i < n; i++) {
+      float v = x[i];
+      out[i] = v * cdf(v);
+    }
+  }
+
+  private static void cdfs(float[] x, float[] c, int n) {
+    for (int i = 0; i < n; i++) c[i] = cdf(x[i]);
+  }
+
+  /** out = x Phi(x) and grad = Phi(x) + x phi(x), from grad = Phi(x); out may be x. */
+  private static void valuesAndSlopes(float[] x, float[] out, float[] grad, int n) {
+    for (int i = 0; i < n; i++) {
+      float v = x[i];
+      float s = Math.min(v * v * (1f / 32f), 1f);
+      float e = ((((((E6 * s + E5) * s + E4) * s + E3) * s + E2) * s + E1) * s + E0);
+      e *= e;
+      e *= e;
+      e *= e;
+      e *= e;
+      float c = grad[i];
+      out[i] = v * c;
+      grad[i] = c + v * e * INV_SQRT_2PI;
+    }
+  }
+
+  private static float cdf(float v) {
+    float u = Math.min(Math.max(v * INV_SQRT2, -4f), 4f);
+    float z = u * u;
+    float p = ((((P5 * z + P4) * z + P3) * z + P2) * z + P1) * z + P0;
+    float q = ((((Q5 * z + Q4) * z + Q3) * z + Q2) * z + Q1) * z + 1f;
+    return 0.5f + 0.5f * (u * p / q);
+  }
+
+  /** The previous tabulated version, kept for the side-by-side test and benchmark. */
+  static void forwardTable(float[] x, float[] out, float[] grad, int n) {
     final float lim = (float) LIMIT, scale = PER_UNIT;
     final float[] c = COEF;
-    if (grad == null) {
-      for (int i = 0; i < n; i++) {
-        float v = x[i];
-        float u = (Math.min(Math.max(v, -lim), lim) + lim) * scale;
-        int k = Math.min((int) u, N - 1);
-        float t = u - k;
-        int b = k << 3;
-        out[i] = v * (((c[b + 3] * t + c[b + 2]) * t + c[b + 1]) * t + c[b]);
-      }
-      return;
-    }
     for (int i = 0; i < n; i++) {
       float v = x[i];
       float u = (Math.min(Math.max(v, -lim), lim) + lim) * scale;
@@ -92,7 +145,7 @@ final class Gelu {
       float cdf = ((c[b + 3] * t + c[b + 2]) * t + c[b + 1]) * t + c[b];
       float pdf = ((c[b + 7] * t + c[b + 6]) * t + c[b + 5]) * t + c[b + 4];
       out[i] = v * cdf;
-      grad[i] = cdf + v * pdf;
+      if (grad != null) grad[i] = cdf + v * pdf;
     }
   }
 

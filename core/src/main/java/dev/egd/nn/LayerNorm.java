@@ -1,6 +1,12 @@
 package dev.egd.nn;
 
-/** Row-wise layer normalisation, y = (x - mean) / sqrt(var + eps) * gain + bias, as torch.nn.LayerNorm. */
+/**
+ * Row-wise layer normalisation, y = (x - mean) / sqrt(var + eps) * gain + bias, as torch.nn.LayerNorm.
+ *
+ * <p>Row sums use eight float accumulators (then added in a fixed order): Java's strict order of a
+ * single running sum keeps C2 from vectorising a reduction, eight independent ones it packs into
+ * one vector register. Element-wise passes are kept free of reductions for the same reason.
+ */
 final class LayerNorm {
   static final float EPS = 1e-5f;
 
@@ -10,18 +16,13 @@ final class LayerNorm {
   static void forward(float[] x, float[] y, float[] xhat, float[] rstd, float[] gain, float[] bias, int rows, int d) {
     for (int r = 0; r < rows; r++) {
       int o = r * d;
-      double sum = 0;
-      for (int j = 0; j < d; j++) sum += x[o + j];
-      float mean = (float) (sum / d);
-      double var = 0;
-      for (int j = 0; j < d; j++) {
-        float c = x[o + j] - mean;
-        var += c * c;
-      }
-      float rs = (float) (1.0 / Math.sqrt(var / d + EPS));
+      float mean = sum(x, o, d) / d;
+      for (int j = 0; j < d; j++) xhat[o + j] = x[o + j] - mean;
+      float var = sumOfSquares(xhat, o, d) / d;
+      float rs = (float) (1.0 / Math.sqrt(var + EPS));
       rstd[r] = rs;
       for (int j = 0; j < d; j++) {
-        float xh = (x[o + j] - mean) * rs;
+        float xh = xhat[o + j] * rs;
         xhat[o + j] = xh;
         y[o + j] = xh * gain[j] + bias[j];
       }
@@ -36,20 +37,69 @@ final class LayerNorm {
       int rows, int d, boolean accumulate) {
     for (int r = 0; r < rows; r++) {
       int o = r * d;
-      double sumD = 0, sumDX = 0;
-      for (int j = 0; j < d; j++) {
-        float g = dy[o + j];
-        dGain[j] += g * xhat[o + j];
-        dBias[j] += g;
-        float dxh = g * gain[j];
-        sumD += dxh;
-        sumDX += dxh * xhat[o + j];
+      float d0 = 0, d1 = 0, d2 = 0, d3 = 0, x0 = 0, x1 = 0, x2 = 0, x3 = 0;
+      int j = 0;
+      for (; j + 4 <= d; j += 4) {
+        float g0 = dy[o + j] * gain[j], g1 = dy[o + j + 1] * gain[j + 1], g2 = dy[o + j + 2] * gain[j + 2], g3 = dy[o + j + 3] * gain[j + 3];
+        d0 += g0;
+        d1 += g1;
+        d2 += g2;
+        d3 += g3;
+        x0 += g0 * xhat[o + j];
+        x1 += g1 * xhat[o + j + 1];
+        x2 += g2 * xhat[o + j + 2];
+        x3 += g3 * xhat[o + j + 3];
       }
-      float meanD = (float) (sumD / d), meanDX = (float) (sumDX / d), rs = rstd[r];
-      for (int j = 0; j < d; j++) {
-        float v = rs * (dy[o + j] * gain[j] - meanD - xhat[o + j] * meanDX);
-        dx[o + j] = accumulate ? dx[o + j] + v : v;
+      for (; j < d; j++) {
+        float g0 = dy[o + j] * gain[j];
+        d0 += g0;
+        x0 += g0 * xhat[o + j];
+      }
+      for (int k = 0; k < d; k++) {
+        float g = dy[o + k];
+        dGain[k] += g * xhat[o + k];
+        dBias[k] += g;
+      }
+      float meanD = ((d0 + d1) + (d2 + d3)) / d, meanDX = ((x0 + x1) + (x2 + x3)) / d, rs = rstd[r];
+      if (accumulate) {
+        for (int k = 0; k < d; k++) dx[o + k] += rs * (dy[o + k] * gain[k] - meanD - xhat[o + k] * meanDX);
+      } else {
+        for (int k = 0; k < d; k++) dx[o + k] = rs * (dy[o + k] * gain[k] - meanD - xhat[o + k] * meanDX);
       }
     }
+  }
+
+  static float sum(float[] a, int o, int n) {
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+      s0 += a[o + j];
+      s1 += a[o + j + 1];
+      s2 += a[o + j + 2];
+      s3 += a[o + j + 3];
+      s4 += a[o + j + 4];
+      s5 += a[o + j + 5];
+      s6 += a[o + j + 6];
+      s7 += a[o + j + 7];
+    }
+    for (; j < n; j++) s0 += a[o + j];
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+  }
+
+  static float sumOfSquares(float[] a, int o, int n) {
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+      s0 += a[o + j] * a[o + j];
+      s1 += a[o + j + 1] * a[o + j + 1];
+      s2 += a[o + j + 2] * a[o + j + 2];
+      s3 += a[o + j + 3] * a[o + j + 3];
+      s4 += a[o + j + 4] * a[o + j + 4];
+      s5 += a[o + j + 5] * a[o + j + 5];
+      s6 += a[o + j + 6] * a[o + j + 6];
+      s7 += a[o + j + 7] * a[o + j + 7];
+    }
+    for (; j < n; j++) s0 += a[o + j] * a[o + j];
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 }
