@@ -23,7 +23,7 @@ import java.util.function.IntConsumer;
  */
 public final class Trainer {
   /** Rows per evaluation block: bounds workspace size and keeps JavaCPP's array copies small. */
-  static final int EVAL_CHUNK = 1024;
+  static final int EVAL_CHUNK = 512;
   static final long STREAM_SHUFFLE = 0x5417L;
   /** A batch is split over threads only in shards of at least this many rows: smaller ones cost more in hand-offs than they save. */
   static final int MIN_SHARD_ROWS = 128;
