@@ -165,6 +165,36 @@ public final class Blas {
   }
 
   /** Overwrites the m x n matrix a (m &gt;= n) with the n orthonormal columns of its thin QR factor. */
+  /**
+   * Orthonormalises the columns of a (m x n, m &gt;= n, row-major) in place by CholeskyQR2: R from the
+   * Cholesky factor of A^T A, A := A R^-1, twice (the second pass restores orthogonality to rounding
+   * level). Level-3 only, so several times faster than Householder QR on tall thin blocks (512 x 64:
+   * ~0.15 against ~0.5 ms). Returns false, leaving a unchanged, when A's condition number looks
+   * beyond ~1e3 (R's diagonal) or the block is numerically rank-deficient (as a sketch of a gradient
+   * whose rank is below the sketch's width is); callers then use {@link #orthonormalizeColumns}.
+   */
+  public static boolean choleskyQr2(int m, int n, float[] a) {
+    Staging st = STAGING.get();
+    FloatPointer pa = in(st, 0, a, m * n), pg = st.f(1, (long) n * n);
+    for (int pass = 0; pass < 2; pass++) {
+      openblas_full.cblas_ssyrk(ROW, UPPER, T, n, m, 1f, pa, n, 0f, pg, n);
+      if (openblas_full.LAPACKE_spotrf(openblas_full.LAPACK_ROW_MAJOR, (byte) 'U', n, pg, n) != 0) return false;
+      float min = Float.POSITIVE_INFINITY, max = 0;
+      for (int i = 0; i < n; i++) {
+        float r = Math.abs(pg.get((long) i * n + i));
+        min = Math.min(min, r);
+        max = Math.max(max, r);
+      }
+      // Pass 1: R's diagonal spread bounds the condition number from below; beyond ~1e3 (or a
+      // numerically rank-deficient block) Householder does better. Pass 2 must find R ~ I.
+      if (pass == 0 ? !(min >= 1e-3f * max) : !(min > 0.9f && max < 1.1f)) return false;
+      openblas_full.cblas_strsm(ROW, openblas_full.CblasRight, UPPER, NO, openblas_full.CblasNonUnit, m, n, 1f, pg, n, pa, n);
+    }
+    pa.position(0).get(a, 0, m * n);
+    for (int i = 0; i < m * n; i++) if (!Float.isFinite(a[i])) throw new ArithmeticException("CholeskyQR2 produced non-finite values");
+    return true;
+  }
+
   public static void orthonormalizeColumns(int m, int n, float[] a, float[] tau) {
     check("sgeqrf", openblas_full.LAPACKE_sgeqrf(openblas_full.LAPACK_ROW_MAJOR, m, n, a, n, tau));
     check("sorgqr", openblas_full.LAPACKE_sorgqr(openblas_full.LAPACK_ROW_MAJOR, m, n, n, a, n, tau));

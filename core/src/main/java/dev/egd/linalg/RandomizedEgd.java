@@ -66,9 +66,9 @@ public final class RandomizedEgd {
     } else {
       for (int it = 0; it < powerIters; it++) {
         Blas.gemm(false, false, m, l, n, 1f, g, n, q, l, 0f, ym, l); // G Q: m x l
-        Blas.orthonormalizeColumns(m, l, ym, tauM);
+        if (!Blas.choleskyQr2(m, l, ym)) Blas.orthonormalizeColumns(m, l, ym, tauM);
         Blas.gemm(true, false, n, l, m, 1f, g, n, ym, l, 0f, yn, l); // G^T Q: n x l
-        Blas.orthonormalizeColumns(n, l, yn, tauN);
+        if (!Blas.choleskyQr2(n, l, yn)) Blas.orthonormalizeColumns(n, l, yn, tauN);
         q = yn;
       }
       Blas.gemm(false, false, m, l, n, 1f, g, n, q, l, 0f, b, l); // B = G Q: m x l

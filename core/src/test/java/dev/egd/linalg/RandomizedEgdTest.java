@@ -62,4 +62,27 @@ class RandomizedEgdTest {
     new RandomizedEgd(m, n, 6, 2, 2, RandomizedEgd.Residual.DROP, 1e-6f).apply(g, b, new Rng(5));
     assertTrue(java.util.Arrays.equals(a, b));
   }
+
+  @org.junit.jupiter.api.Test
+  void choleskyQr2OrthonormalisesTallBlocksAndRefusesRankDeficientOnes() {
+    dev.egd.util.Rng rng = new dev.egd.util.Rng(41);
+    int m = 300, n = 40;
+    float[] a = new float[m * n];
+    rng.fillGaussian(a, a.length, 1.0);
+    for (int i = 0; i < m; i++) a[i * n + 3] *= 1e-2f; // a column 100x smaller: condition number ~100
+    float[] q = a.clone();
+    org.junit.jupiter.api.Assertions.assertTrue(Blas.choleskyQr2(m, n, q));
+    float[] qtq = new float[n * n], qta = new float[n * n], back = new float[m * n];
+    Blas.gemm(true, false, n, n, m, 1f, q, n, q, n, 0f, qtq, n);
+    for (int i = 0; i < n; i++)
+      for (int j = 0; j < n; j++) org.junit.jupiter.api.Assertions.assertEquals(i == j ? 1f : 0f, qtq[i * n + j], 2e-5f, "Q^T Q at " + i + "," + j);
+    Blas.gemm(true, false, n, n, m, 1f, q, n, a, n, 0f, qta, n); // A = Q (Q^T A): the same column space
+    Blas.gemm(false, false, m, n, n, 1f, q, n, qta, n, 0f, back, n);
+    for (int i = 0; i < a.length; i++) org.junit.jupiter.api.Assertions.assertEquals(a[i], back[i], 1e-4f);
+    float[] deficient = a.clone();
+    for (int i = 0; i < m; i++) deficient[i * n + 5] = deficient[i * n + 6]; // two equal columns
+    float[] copy = deficient.clone();
+    org.junit.jupiter.api.Assertions.assertFalse(Blas.choleskyQr2(m, n, deficient));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(copy, deficient, "left unchanged for the Householder fallback");
+  }
 }
