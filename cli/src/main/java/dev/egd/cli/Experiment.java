@@ -223,7 +223,7 @@ final class Experiment {
     if (options.checkpointEvery < 0) throw new BadInput("--checkpoint-every must be >= 0: " + options.checkpointEvery);
     CheckpointFile checkpoints = new CheckpointFile(dir, options.checkpointEvery, flags());
     dev.egd.train.RunResult r;
-    try (RunRecorder rec = new RunRecorder(dir, this, display)) {
+    try (RunRecorder rec = new RunRecorder(dir, this, display, resume)) {
       r = trainer.run(rec, checkpoints);
       done.accept(rec);
     }

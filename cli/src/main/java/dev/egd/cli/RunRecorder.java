@@ -31,7 +31,18 @@ final class RunRecorder implements TrainListener, AutoCloseable {
   private final TrainListener display;
   private RunResult result;
 
+  private List<String> earlierSpectrumRows = List.of(); // a resumed run's spectrum.csv rows, rewritten on resume
+
   RunRecorder(Path dir, Experiment experiment, TrainListener display) throws IOException {
+    this(dir, experiment, display, false);
+  }
+
+  /** With resuming, spectrum.csv rows written before the checkpoint are kept (see {@link #onResume}). */
+  RunRecorder(Path dir, Experiment experiment, TrainListener display, boolean resuming) throws IOException {
+    if (resuming && experiment.spectrum != null && java.nio.file.Files.isRegularFile(dir.resolve("spectrum.csv"))) {
+      List<String> lines = java.nio.file.Files.readAllLines(dir.resolve("spectrum.csv"));
+      earlierSpectrumRows = lines.isEmpty() ? List.of() : lines.subList(1, lines.size());
+    }
     this.dir = dir;
     this.experiment = experiment;
     this.display = display;
@@ -89,6 +100,20 @@ final class RunRecorder implements TrainListener, AutoCloseable {
 
   @Override public void onResume(List<EpochRecord> history) {
     for (EpochRecord r : history) row(r);
+    if (spectrumCsv != null && !history.isEmpty()) {
+      long upTo = history.get(history.size() - 1).step();
+      try {
+        for (String line : earlierSpectrumRows) {
+          String[] f = line.split(",", 3);
+          if (f.length == 3 && f[1].matches("\\d+") && Long.parseLong(f[1]) <= upTo) {
+            spectrumCsv.write(line);
+            spectrumCsv.newLine();
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     display.onResume(history);
   }
 

@@ -83,4 +83,34 @@ class ResumeTest {
       assertEquals(List.of("summary.json"), s.map(p -> p.getFileName().toString()).toList());
     }
   }
+
+  @Test
+  void aResumedRunKeepsItsSpectrumRows() throws Exception {
+    List<String> flags = List.of("--p", "23", "--width", "32", "--batch", "32", "--epochs", "30", "--method", "egd",
+        "--stop-after", "-1", "--threads", "1", "--log-spectrum", "--spectrum-every", "3", "--quiet");
+    Path ref = tmp.resolve("spec-ref"), cut = tmp.resolve("spec-cut");
+    List<String> a = new ArrayList<>(List.of("train", "--out", ref.toString()));
+    a.addAll(flags);
+    assertEquals(0, CliTest.egd(a.toArray(new String[0])).code());
+    // the same run, stopped after 14 evaluations as Ctrl-C would, then resumed from the command line
+    List<String> parsed = new ArrayList<>(flags.subList(0, flags.size() - 1));
+    TrainCommand cmd = TrainCommand.parse(parsed);
+    Experiment ex = Experiment.build(cmd.options, "egd");
+    dev.egd.train.Trainer t = ex.trainer();
+    java.nio.file.Files.createDirectories(cut);
+    ex.runIn(cut, t, new dev.egd.train.TrainListener() {
+      int seen;
+      @Override public void onEpoch(dev.egd.train.EpochRecord r) {
+        if (++seen == 14) t.requestStop();
+      }
+    }, false);
+    assertTrue(Files.exists(cut.resolve(CheckpointFile.NAME)));
+    List<String> b = new ArrayList<>(List.of("train", "--out", cut.toString(), "--resume"));
+    b.addAll(flags);
+    CliTest.Outcome o = CliTest.egd(b.toArray(new String[0]));
+    assertEquals(0, o.code(), o.err());
+    assertArrayEquals(Files.readAllBytes(ref.resolve("metrics.csv")), Files.readAllBytes(cut.resolve("metrics.csv")));
+    assertArrayEquals(Files.readAllBytes(ref.resolve("spectrum.csv")), Files.readAllBytes(cut.resolve("spectrum.csv")),
+        "spectrum rows from before the stop are kept, the rest regenerated identically");
+  }
 }
