@@ -197,7 +197,7 @@ final class Experiment {
   }
 
   Trainer trainer() {
-    return new Trainer(model, loss, split, transform, settings);
+    return new Trainer(model, loss, split, transform, settings).overlapEvaluation(options.overlapEval);
   }
 
   /** The resolved flags: what a checkpoint must agree with to be resumed. */

@@ -195,6 +195,11 @@ public final class RunOptions {
       description = "With --log-spectrum: spectrum.csv keeps the k largest and k smallest singular values, k >= 1, or all (default: 8).")
   String spectrumK;
 
+  @Option(names = "--overlap-eval", arity = "1", defaultValue = "false",
+      description = "Evaluate on a copy of the model on its own thread while training goes on (rolled back when an evaluation "
+          + "switches EGD off or ends the run): the same results; faster only where a core would otherwise idle (default: ${DEFAULT-VALUE}).")
+  boolean overlapEval;
+
   @Option(names = "--threads", description = "Java threads for one run (default: min(2, cores); compare: cores shared among parallel runs).")
   Integer threads;
 
@@ -418,6 +423,7 @@ public final class RunOptions {
       m.put("spectrum_k", spectrumK);
     }
     m.put("threads", threads());
+    m.put("overlap_eval", overlapEval);
     return m;
   }
 

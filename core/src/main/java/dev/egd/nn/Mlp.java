@@ -69,6 +69,8 @@ public final class Mlp implements Model {
   }
 
   @Override public ParamSet params() { return params; }
+
+  @Override public Mlp replica() { return new Mlp(sizes, hiddenBias, outputBias, act); }
   public int layers() { return layers; }
   public int inputDim() { return sizes[0]; }
   @Override public int outputDim() { return sizes[layers]; }

@@ -20,6 +20,12 @@ public interface Model {
   /** After forward on the same examples: gradients from ws.dOut() overwrite grads. */
   void backward(Dataset d, int[] idx, int off, int n, Workspace ws, ParamSet grads);
 
+  /**
+   * A model of the same architecture with its own parameters (values unspecified), used to evaluate a
+   * snapshot on another thread while training goes on; null when the model does not support it.
+   */
+  default Model replica() { return null; }
+
   /** A one-line description of the architecture. */
   String describe();
 

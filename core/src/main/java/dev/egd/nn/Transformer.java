@@ -94,6 +94,8 @@ public final class Transformer implements Model {
   }
 
   @Override public ParamSet params() { return params; }
+
+  @Override public Transformer replica() { return new Transformer(vocab, seq, d, heads, depth); }
   @Override public int outputDim() { return vocab; }
 
   @Override public String describe() {

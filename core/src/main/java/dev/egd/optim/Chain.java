@@ -67,6 +67,11 @@ public final class Chain implements GradientTransform {
     for (GradientTransform t : links) t.loadState(in.tag(t.getClass().getSimpleName()));
   }
 
+  @Override public boolean reactsTo(double testAccuracy, long epoch) {
+    for (GradientTransform t : links) if (t.reactsTo(testAccuracy, epoch)) return true;
+    return false;
+  }
+
   @Override public String describe() {
     return links.stream().map(GradientTransform::describe).collect(Collectors.joining(" -> "));
   }

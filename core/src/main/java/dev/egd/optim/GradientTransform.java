@@ -32,6 +32,13 @@ public interface GradientTransform {
   /** Told after every evaluation; switch-off policies listen here. */
   default void onEvaluation(double testAccuracy, long epoch) {}
 
+  /**
+   * Whether {@link #onEvaluation} with these arguments would change what later updates do (a
+   * switch-off turning off or on). When it would not, a trainer may tell the transform late, after
+   * steps it has already taken; when it would, the trainer first rolls those steps back.
+   */
+  default boolean reactsTo(double testAccuracy, long epoch) { return false; }
+
   /** A short description, e.g. {@code egd(W1, auto)}. */
   String describe();
 

@@ -57,6 +57,11 @@ public final class SwitchOff implements GradientTransform {
 
   @Override public boolean active() { return on; }
 
+  @Override public boolean reactsTo(double testAccuracy, long epoch) {
+    boolean above = testAccuracy > threshold;
+    return (mode == Mode.STICKY ? on && above : on == above) || inner.reactsTo(testAccuracy, epoch);
+  }
+
   @Override public void saveState(dev.egd.util.State.Out out) throws java.io.IOException {
     out.bool(on).i64(activeSteps).i64(offSinceEpoch);
     inner.saveState(out.tag(inner.getClass().getSimpleName()));

@@ -51,6 +51,12 @@ public final class State {
       return this;
     }
 
+    /** Bytes another Out wrote, copied as they are (no length: the reader reads them as that Out's fields). */
+    public Out raw(byte[] b) throws IOException {
+      out.write(b);
+      return this;
+    }
+
     public void flush() throws IOException { out.flush(); }
   }
 
