@@ -130,6 +130,17 @@ public final class Blas {
     pc.position(0).get(c, 0, sc);
   }
 
+  /** C = A * B (left, A symmetric m x m, B m x n) or B * A (right, A n x n), in float64, upper triangle of A used. */
+  public static void dsymm(boolean left, int m, int n, double[] a, double[] b, double[] c) {
+    Staging st = STAGING.get();
+    int ka = left ? m : n;
+    DoublePointer pa = st.d(0, (long) ka * ka), pb = st.d(1, (long) m * n), pc = st.d(2, (long) m * n);
+    pa.position(0).put(a, 0, ka * ka);
+    pb.position(0).put(b, 0, m * n);
+    openblas_full.cblas_dsymm(ROW, left ? openblas_full.CblasLeft : openblas_full.CblasRight, UPPER, m, n, 1.0, pa, ka, pb, n, 0.0, pc, n);
+    pc.position(0).get(c, 0, m * n);
+  }
+
   /** Eigenvalues (ascending, into w) and eigenvectors (columns of a, row-major) of a symmetric matrix, upper triangle given. */
   public static void syevd(int n, float[] a, float[] w) {
     int info = openblas_full.LAPACKE_ssyevd(openblas_full.LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', n, a, n, w);

@@ -15,9 +15,10 @@ package dev.egd.linalg;
  * <ul>
  *   <li>{@code SVD}: thin SVD (sgesdd) of G itself; the most robust, about 2x slower than GRAM64.</li>
  *   <li>{@code GRAM64}: eigendecomposition of the smaller Gram matrix (G G^T or G^T G) in float64
- *       (dsyrk + dsyevd), then {@code M = U diag(w) U^T} and {@code M G}. The product amplifies float32
- *       rounding by the condition number of the kept spectrum, so when that exceeds
- *       {@link #GRAM64_MAX_CONDITION} this route hands over to SVD.</li>
+ *       (dsyrk + dsyevd), then {@code M = U diag(w) U^T} and {@code M G}. A float32 product amplifies
+ *       rounding by the condition number of the kept spectrum, so beyond {@link #GRAM64_MAX_CONDITION}
+ *       the product is taken in float64, and beyond {@link #GRAM64_DOUBLE_MAX_CONDITION} this route
+ *       hands over to SVD.</li>
  *   <li>{@code GRAM32}: the same in float32 (ssyevd), no checks. Fastest; its eigenvalue error is
  *       ~ eps32 * lambda_max, so it is accurate only for well-conditioned G.</li>
  *   <li>{@code AUTO} (default): GRAM32 when all its eigenvalues are at least
@@ -40,8 +41,13 @@ public final class ExactEgd {
   public static final double AUTO_MIN_EIGEN_RATIO = 1e-4;
   /** Calls for which AUTO keeps starting from the route that last succeeded after a rejection. */
   public static final int AUTO_RETRY_INTERVAL = 100;
-  /** Largest condition number of the kept spectrum for which GRAM64 is used rather than SVD. */
+  /** Largest condition number of the kept spectrum for which GRAM64 multiplies by G in float32. */
   public static final double GRAM64_MAX_CONDITION = 1e4;
+  /**
+   * Largest for which GRAM64 is used at all (multiplying in float64 beyond {@link #GRAM64_MAX_CONDITION});
+   * SVD beyond. The float64 eigenvalues' error, eps64 * k * lambda_max, stays below 1e-4 relative here.
+   */
+  public static final double GRAM64_DOUBLE_MAX_CONDITION = 1e6;
   public static final float DEFAULT_FLOOR = 1e-6f;
 
   private final int m, n, k;
@@ -52,6 +58,7 @@ public final class ExactEgd {
 
   private final float[] gram, eig, mat, scratch, s, u, vt;
   private final double[] gd, gramD, eigD, matD;
+  private double[] outD; // the float64 product, allocated on first use
   private final float[] lastSingular;
   private Route lastRoute;
   private long gram32Count, gram64Count, svdCount;
@@ -210,7 +217,8 @@ public final class ExactEgd {
       double sj = Math.sqrt(Math.max(eigD[j], 0));
       if (weight(sj, sMax) > 0) smallestKept = Math.min(smallestKept, sj);
     }
-    if (smallestKept * GRAM64_MAX_CONDITION < sMax) return false;
+    if (smallestKept * GRAM64_DOUBLE_MAX_CONDITION < sMax) return false;
+    boolean inDouble = smallestKept * GRAM64_MAX_CONDITION < sMax;
     gram64Count++;
     lastRoute = Route.GRAM64;
     for (int j = 0; j < k; j++) {
@@ -222,8 +230,16 @@ public final class ExactEgd {
       int row = i * k;
       for (int j = 0; j < k; j++) gramD[row + j] *= eigD[j];
     }
-    // M = Y Y^T in double, rounded once to float32 for the product with G (upper triangle only).
+    // M = Y Y^T in double, rounded once to float32 for the product with G (upper triangle only); past
+    // GRAM64_MAX_CONDITION the float32 product would amplify rounding by the condition number, so it
+    // stays in double (still about half the SVD's time).
     Blas.dsyrk(false, k, k, 1.0, gramD, k, 0.0, matD, k);
+    if (inDouble) {
+      if (outD == null) outD = new double[m * n];
+      Blas.dsymm(wide, m, n, matD, gd, outD);
+      for (int i = 0; i < m * n; i++) out[i] = (float) outD[i];
+      return true;
+    }
     for (int i = 0; i < k; i++) {
       for (int j = i; j < k; j++) mat[i * k + j] = (float) matD[i * k + j];
     }

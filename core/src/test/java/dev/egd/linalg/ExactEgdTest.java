@@ -75,6 +75,25 @@ class ExactEgdTest {
     }
   }
 
+  /** Beyond condition number 1e4 GRAM64 multiplies in float64 and stays as accurate as the SVD; AUTO takes it. */
+  @ParameterizedTest
+  @CsvSource({"40, 90", "90, 40"})
+  void gram64InDoubleCoversConditionNumbersUpTo1e5(int m, int n) {
+    int k = Math.min(m, n);
+    double[] s = new double[k];
+    for (int i = 0; i < k; i++) s[i] = Math.pow(10, -5.0 * i / (k - 1)); // condition number 1e5
+    float[] g = Mat.toFloat(Mat.withSpectrum(m, n, s, new Rng(5)));
+    float[] ref = new float[m * n];
+    new ExactEgd(m, n, ExactEgd.Route.SVD, 1e-6f, 0.0).apply(g, ref);
+    for (ExactEgd.Route route : new ExactEgd.Route[] {ExactEgd.Route.GRAM64, ExactEgd.Route.AUTO}) {
+      ExactEgd e = new ExactEgd(m, n, route, 1e-6f, 0.0);
+      float[] out = new float[m * n];
+      assertEquals(ExactEgd.Route.GRAM64, e.apply(g, out), route + " takes the float64 Gram route");
+      assertTrue(Mat.relDiff(out, ref) < 1e-3, route + " vs svd: " + Mat.relDiff(out, ref));
+      for (float v : Mat.singularValues(out, m, n)) assertEquals(1.0, v, 1e-3, route + " singular value");
+    }
+  }
+
   @ParameterizedTest
   @CsvSource({"30, 60, 10", "60, 30, 7", "20, 20, 1"})
   void rankDeficientMatrixHasUnitSingularValuesOnItsRangeAndZeroElsewhere(int m, int n, int rank) {
