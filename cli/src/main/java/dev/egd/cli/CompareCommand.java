@@ -113,7 +113,7 @@ final class CompareCommand implements Callable<Integer> {
         // exiting on an interrupt: each run has already stopped and written its files
       }
     }
-    Comparison cmp = new Comparison(rows, baseline);
+    Comparison cmp = new Comparison(rows, baseline, first.settings.evalEvery() > 0);
     String title = o.taskLabel() + ", seed " + o.seed + ": accuracy (solid: test, dashed: train)";
     List<Charts.Curve> curves = new ArrayList<>();
     for (Comparison.Row r : rows) curves.add(new Charts.Curve(r.method(), r.result().history()));

@@ -13,11 +13,24 @@ final class Comparison {
 
   final List<Row> rows;
   final String baseline;
+  /** Count in optimizer steps rather than epochs (runs evaluated every N steps: MNIST, --eval-every). */
+  final boolean steps;
 
   Comparison(List<Row> rows, String baseline) {
+    this(rows, baseline, false);
+  }
+
+  Comparison(List<Row> rows, String baseline, boolean steps) {
     this.rows = rows;
     this.baseline = baseline;
+    this.steps = steps;
   }
+
+  private Long toTarget(RunResult x) { return steps ? x.stepsToTarget() : x.epochsToTarget(); }
+
+  private long run(RunResult x) { return steps ? x.stepsRun() : x.epochsRun(); }
+
+  private String unit() { return steps ? "steps" : "epochs"; }
 
   Row baselineRow() {
     for (Row r : rows) if (r.method.equals(baseline)) return r;
@@ -36,19 +49,19 @@ final class Comparison {
   List<String[]> table() {
     Row base = baselineRow();
     List<String[]> t = new ArrayList<>();
-    t.add(new String[] {"method", "epochs to target", "seconds to target", "speed-up (epochs)", "speed-up (seconds)",
+    t.add(new String[] {"method", unit() + " to target", "seconds to target", "speed-up (" + unit() + ")", "speed-up (seconds)",
         "final train acc", "final test acc", "ms/epoch"});
     for (Row r : rows) {
       RunResult x = r.result;
-      boolean baseReached = base != null && base.result.epochsToTarget() != null;
-      Double baseEpochs = base == null ? null : baseReached ? Double.valueOf(base.result.epochsToTarget()) : Double.valueOf(base.result.epochsRun());
+      boolean baseReached = base != null && toTarget(base.result) != null;
+      Double baseCount = base == null ? null : baseReached ? Double.valueOf(toTarget(base.result)) : Double.valueOf(run(base.result));
       Double baseSeconds = base == null ? null : baseReached ? base.result.secondsToTarget() : Double.valueOf(base.result.secondsTotal());
-      Double myEpochs = x.epochsToTarget() == null ? null : Double.valueOf(x.epochsToTarget());
+      Double mine = toTarget(x) == null ? null : Double.valueOf(toTarget(x));
       t.add(new String[] {
           r.method,
-          x.epochsToTarget() == null ? "> " + x.epochsRun() : String.valueOf(x.epochsToTarget()),
+          toTarget(x) == null ? "> " + run(x) : String.valueOf(toTarget(x)),
           x.secondsToTarget() == null ? "> " + fmt(x.secondsTotal()) : fmt(x.secondsToTarget()),
-          r.method.equals(baseline) ? "1.0x" : speedup(baseEpochs, baseReached, myEpochs),
+          r.method.equals(baseline) ? "1.0x" : speedup(baseCount, baseReached, mine),
           r.method.equals(baseline) ? "1.0x" : speedup(baseSeconds, baseReached, x.secondsToTarget()),
           x.last() == null ? "-" : String.format(Locale.ROOT, "%.4f", x.last().trainAcc()),
           x.last() == null ? "-" : String.format(Locale.ROOT, "%.4f", x.last().testAcc()),
@@ -92,11 +105,13 @@ final class Comparison {
   }
 
   String csv() {
-    StringBuilder sb = new StringBuilder("method,status,epochs_to_target,seconds_to_target,epochs_run,seconds_total,final_train_acc,final_test_acc,seconds_per_epoch\n");
+    StringBuilder sb = new StringBuilder("method,status,epochs_to_target,steps_to_target,seconds_to_target,epochs_run,steps_run,seconds_total,final_train_acc,final_test_acc,seconds_per_epoch\n");
     for (Row r : rows) {
       RunResult x = r.result;
       sb.append(String.join(",", r.method, x.status(), x.epochsToTarget() == null ? "" : String.valueOf(x.epochsToTarget()),
+          x.stepsToTarget() == null ? "" : String.valueOf(x.stepsToTarget()),
           x.secondsToTarget() == null ? "" : String.format(Locale.ROOT, "%.4f", x.secondsToTarget()), String.valueOf(x.epochsRun()),
+          String.valueOf(x.stepsRun()),
           String.format(Locale.ROOT, "%.4f", x.secondsTotal()), x.last() == null ? "" : String.valueOf(x.last().trainAcc()),
           x.last() == null ? "" : String.valueOf(x.last().testAcc()), String.format(Locale.ROOT, "%.6f", x.secondsPerEpoch()))).append('\n');
     }
@@ -108,20 +123,21 @@ final class Comparison {
     Row base = baselineRow();
     Row best = null;
     for (Row r : rows) {
-      if (r.method.equals(baseline) || r.result.epochsToTarget() == null) continue;
+      if (r.method.equals(baseline) || toTarget(r.result) == null) continue;
       if (best == null || r.result.secondsToTarget() < best.result.secondsToTarget()) best = r;
     }
     String pct = String.format(Locale.ROOT, "%.0f%%", 100 * target);
     if (best == null) return "No method reached " + pct + " test accuracy within the epoch cap.";
     RunResult b = best.result;
-    String s = String.format(Locale.ROOT, "%s reached %s test accuracy fastest: %d epochs, %.1f s", best.method, pct, b.epochsToTarget(), b.secondsToTarget());
+    String u = unit();
+    String s = String.format(Locale.ROOT, "%s reached %s test accuracy fastest: %d %s, %.1f s", best.method, pct, toTarget(b), u, b.secondsToTarget());
     if (base == null) return s + ".";
     RunResult v = base.result;
-    if (v.epochsToTarget() != null) {
-      return s + String.format(Locale.ROOT, ", against %d epochs and %.1f s for %s: %.0fx fewer epochs and %.1fx less time.",
-          v.epochsToTarget(), v.secondsToTarget(), baseline, (double) v.epochsToTarget() / b.epochsToTarget(), v.secondsToTarget() / b.secondsToTarget());
+    if (toTarget(v) != null) {
+      return s + String.format(Locale.ROOT, ", against %d %s and %.1f s for %s: %.0fx fewer %s and %.1fx less time.",
+          toTarget(v), u, v.secondsToTarget(), baseline, (double) toTarget(v) / toTarget(b), u, v.secondsToTarget() / b.secondsToTarget());
     }
-    return s + String.format(Locale.ROOT, ", while %s had not reached it after %d epochs (%.1f s).", baseline, v.epochsRun(), v.secondsTotal());
+    return s + String.format(Locale.ROOT, ", while %s had not reached it after %d %s (%.1f s).", baseline, run(v), u, v.secondsTotal());
   }
 
   Map<String, Object> json(Map<String, Object> config) {
@@ -133,8 +149,10 @@ final class Comparison {
       x.put("method", r.method);
       x.put("status", r.result.status());
       x.put("epochs_to_target", r.result.epochsToTarget());
+      x.put("steps_to_target", r.result.stepsToTarget());
       x.put("seconds_to_target", r.result.secondsToTarget());
       x.put("epochs_run", r.result.epochsRun());
+      x.put("steps_run", r.result.stepsRun());
       x.put("final_train_acc", r.result.last() == null ? null : r.result.last().trainAcc());
       x.put("final_test_acc", r.result.last() == null ? null : r.result.last().testAcc());
       x.put("seconds_per_epoch", Double.isFinite(r.result.secondsPerEpoch()) ? r.result.secondsPerEpoch() : null);
