@@ -11,17 +11,12 @@ import dev.egd.nn.Mlp;
 import dev.egd.nn.Model;
 import dev.egd.nn.SquaredError;
 import dev.egd.nn.Transformer;
-import dev.egd.optim.Adam;
-import dev.egd.optim.Chain;
-import dev.egd.optim.ColumnNormalize;
-import dev.egd.optim.Egd;
-import dev.egd.optim.EgdRandomized;
+import dev.egd.optim.AdamOptions;
+import dev.egd.optim.EgdOptions;
 import dev.egd.optim.GradientTransform;
-import dev.egd.optim.GrokfastEma;
-import dev.egd.optim.GrokfastMa;
 import dev.egd.optim.ParamSelector;
-import dev.egd.optim.Sgd;
-import dev.egd.optim.SwitchOff;
+import dev.egd.optim.RandomizedEgdOptions;
+import dev.egd.optim.Transforms;
 import dev.egd.train.SpectrumLogger;
 import dev.egd.train.TrainSettings;
 import dev.egd.train.Trainer;
@@ -69,7 +64,7 @@ final class Experiment {
       if (o.lr <= 0 || !Double.isFinite(o.lr)) throw new BadInput("--lr must be > 0: " + o.lr);
       boolean sgd = o.optimizer.equals("sgd");
       // SGD: weight decay is the paper's L2 term in the loss (weights only); Adam/AdamW: the optimizer's own.
-      TrainSettings settings = new TrainSettings(o.epochs, o.batch, o.target, o.stopAfter, sgd ? o.wd : 0.0, o.threads(), o.seed,
+      TrainSettings settings = new TrainSettings(o.epochs, o.batch, o.target, o.stopAfter, o.threads(), o.seed,
           o.dropLast, TrainSettings.TrainMetrics.valueOf(o.trainMetrics.toUpperCase(java.util.Locale.ROOT)), o.evalEvery);
       if (!sgd && !(o.wd >= 0)) throw new BadInput("--wd must be >= 0: " + o.wd);
       Split split;
@@ -120,23 +115,19 @@ final class Experiment {
       }
       if (o.batch > split.train().size)
         throw new BadInput("--batch must be in [1, " + split.train().size + "] (the training set size): " + o.batch);
-      Chain chain = buildChain(o, method);
-      // Selections and ranks are checked against the real shapes now, before any file is written.
-      chain.validate(mlp.params());
       SpectrumLogger spectrum = null;
       if (o.logSpectrum) {
         String spec = o.spectrumLayers == null ? o.egdLayers : o.spectrumLayers;
-        String flag = o.spectrumLayers == null ? "--egd-layers (the default of --spectrum-layers)" : "--spectrum-layers";
-        try {
-          ParamSelector layers = ParamSelector.parse(spec);
-          layers.select(mlp.params());
-          spectrum = new SpectrumLogger(layers, o.spectrumEvery, Trainer.stepsPerEpoch(split.train().size, o.batch, o.dropLast));
-        } catch (IllegalArgumentException e) {
-          throw new BadInput(flag + ": " + e.getMessage());
-        }
-        chain.observe(spectrum);
+        ParamSelector layers = ParamSelector.parse(spec, o.spectrumLayers == null ? "egd_layers" : "spectrum_layers");
+        layers.select(mlp.params());
+        spectrum = new SpectrumLogger(layers, o.spectrumEvery, Trainer.stepsPerEpoch(split.train().size, o.batch, o.dropLast));
       }
+      GradientTransform chain = buildChain(o, method, spectrum);
+      // Selections and ranks are checked against the real shapes now, before any file is written.
+      chain.init(mlp.params(), o.seed);
       return new Experiment(method, o, split, mlp, loss, chain, settings, spectrum);
+    } catch (dev.egd.ValidationException e) {
+      throw BadInput.of(e);
     } catch (IllegalArgumentException e) {
       throw new BadInput(e.getMessage());
     }
@@ -147,7 +138,12 @@ final class Experiment {
     return Mlp.Activation.parse(o.activation);
   }
 
-  static Chain buildChain(RunOptions o, String method) {
+  /**
+   * The transform chain of a method: L2 weight decay for SGD (the papers' 0.5 * wd * ||W||^2 in the
+   * loss, so EGD sees the regularised gradient), the method's transforms (observed by the spectrum
+   * logger when there is one), the optimizer last.
+   */
+  static GradientTransform buildChain(RunOptions o, String method, SpectrumLogger spectrum) {
     List<GradientTransform> links = new ArrayList<>();
     String[] parts = method.trim().split("\\+");
     if (parts.length > 1 && List.of(parts).contains("vanilla"))
@@ -160,20 +156,21 @@ final class Experiment {
         case "vanilla":
           continue;
         case "egd":
-          t = new Egd(sel, o.egdRoute, o.egdFloor, o.egdRcond == null ? -1 : o.egdRcond);
+          t = Transforms.egd(sel, new EgdOptions(o.egdRoute, o.egdFloor, o.egdRcond == null ? -1 : o.egdRcond));
           break;
         case "egd-rsvd":
-          t = new EgdRandomized(sel, o.rank == null ? EgdRandomized.DEFAULT_RANK : o.rank, o.rank == null, o.powerIters, o.oversample, o.rsvdResidual);
+          t = Transforms.egdRandomized(sel, new RandomizedEgdOptions(o.rank == null ? RandomizedEgdOptions.DEFAULT_RANK : o.rank,
+              o.rank == null, o.powerIters, o.oversample, o.rsvdResidual));
           break;
         case "colnorm":
-          t = new ColumnNormalize(sel, o.colnormMin);
+          t = Transforms.colnorm(sel, o.colnormMin);
           break;
         case "grokfast-ema":
-          t = new GrokfastEma(o.emaAlpha, o.emaLambda);
+          t = Transforms.grokfastEma(o.emaAlpha, o.emaLambda);
           switchable = false;
           break;
         case "grokfast-ma":
-          t = new GrokfastMa(o.maWindow, o.maLambda);
+          t = Transforms.grokfastMa(o.maWindow, o.maLambda);
           switchable = false;
           break;
         default:
@@ -182,22 +179,29 @@ final class Experiment {
       }
       if (switchable) {
         if (!(o.switchOff > 0 && o.switchOff <= 1)) throw new BadInput("--switch-off must be in (0, 1]: " + o.switchOff);
-        if (o.switchOff < 1) t = new SwitchOff(t, o.switchOff, o.switchOffMode);
+        if (o.switchOff < 1) t = Transforms.switchOff(t, o.switchOff, o.switchOffMode);
       }
       links.add(t);
     }
+    GradientTransform methodLinks = Transforms.chain(links);
+    if (spectrum != null) methodLinks = Transforms.observed(methodLinks, spectrum);
+    List<GradientTransform> all = new ArrayList<>();
+    boolean sgd = o.optimizer.equals("sgd");
+    if (sgd && o.wd != 0) all.add(Transforms.addDecayedWeights(o.wd));
+    if (!links.isEmpty() || spectrum != null) all.add(methodLinks);
+    AdamOptions adam = new AdamOptions(o.beta1, o.beta2, o.eps, o.wd, o.warmup);
     switch (o.optimizer) {
-      case "adam": links.add(new Adam(o.lr, o.beta1, o.beta2, o.eps, o.wd, o.warmup, false)); break;
-      case "adamw": links.add(new Adam(o.lr, o.beta1, o.beta2, o.eps, o.wd, o.warmup, true)); break;
+      case "adam": all.add(Transforms.adam(o.lr, adam)); break;
+      case "adamw": all.add(Transforms.adamw(o.lr, o.wd, adam)); break;
       default:
         if (o.warmup != 0) throw new BadInput("--warmup is for adam and adamw; sgd runs at a constant --lr");
-        links.add(new Sgd(o.lr));
+        all.add(Transforms.sgd(o.lr));
     }
-    return new Chain(links);
+    return Transforms.chain(all);
   }
 
   Trainer trainer() {
-    return new Trainer(model, loss, split, transform, settings).overlapEvaluation(options.overlapEval);
+    return new Trainer(model, loss, split, transform, settings);
   }
 
   /** The resolved flags: what a checkpoint must agree with to be resumed. */

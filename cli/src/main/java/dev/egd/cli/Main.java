@@ -30,6 +30,10 @@ public final class Main implements Runnable {
       return EXIT_BAD_INPUT;
     });
     cl.setExecutionExceptionHandler((ex, command, parse) -> {
+      if (ex instanceof dev.egd.ValidationException) {
+        command.getErr().println("egd: " + BadInput.of((dev.egd.ValidationException) ex).getMessage());
+        return EXIT_BAD_INPUT;
+      }
       if (ex instanceof BadInput || ex instanceof IllegalArgumentException) {
         command.getErr().println("egd: " + ex.getMessage());
         return EXIT_BAD_INPUT;

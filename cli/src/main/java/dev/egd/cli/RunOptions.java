@@ -2,7 +2,7 @@ package dev.egd.cli;
 
 import dev.egd.linalg.ExactEgd;
 import dev.egd.linalg.RandomizedEgd;
-import dev.egd.optim.SwitchOff;
+import dev.egd.optim.SwitchOffMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -159,7 +159,7 @@ public final class RunOptions {
 
   @Option(names = "--switch-off-mode", defaultValue = "sticky",
       description = "sticky: off for good; recheck: the paper's rule, on again whenever test accuracy falls back (default: ${DEFAULT-VALUE}).")
-  SwitchOff.Mode switchOffMode;
+  SwitchOffMode switchOffMode;
 
   // Grokfast
   @Option(names = "--ema-alpha", description = "grokfast-ema: alpha in [0, 1) (default: 0.98; mnist: 0.8).")
@@ -194,11 +194,6 @@ public final class RunOptions {
   @Option(names = "--spectrum-k",
       description = "With --log-spectrum: spectrum.csv keeps the k largest and k smallest singular values, k >= 1, or all (default: 8).")
   String spectrumK;
-
-  @Option(names = "--overlap-eval", arity = "1", defaultValue = "false",
-      description = "Evaluate on a copy of the model on its own thread while training goes on (rolled back when an evaluation "
-          + "switches EGD off or ends the run): the same results; faster only where a core would otherwise idle (default: ${DEFAULT-VALUE}).")
-  boolean overlapEval;
 
   @Option(names = "--threads", description = "Java threads for one run (default: min(2, cores); compare: cores shared among parallel runs).")
   Integer threads;
@@ -287,11 +282,7 @@ public final class RunOptions {
       throw new BadInput("--activation applies to --model mlp; the transformer's MLP is GELU: " + activation);
     if (activation == null) activation = "relu";
     if (!model.equals("transformer")) {
-      try {
-        activation = dev.egd.nn.Mlp.Activation.parse(activation).name().toLowerCase(java.util.Locale.ROOT);
-      } catch (IllegalArgumentException e) {
-        throw new BadInput(e.getMessage());
-      }
+      activation = dev.egd.nn.Mlp.Activation.parse(activation).name().toLowerCase(java.util.Locale.ROOT);
     }
     switch (task) {
       case "modular":
@@ -423,7 +414,6 @@ public final class RunOptions {
       m.put("spectrum_k", spectrumK);
     }
     m.put("threads", threads());
-    m.put("overlap_eval", overlapEval);
     return m;
   }
 

@@ -74,12 +74,7 @@ final class ToyCommand implements Callable<Integer> {
   @Override public Integer call() throws Exception {
     if (!(m > 0) || !Double.isFinite(m)) throw new BadInput("--m must be > 0: " + m);
     double[] epsValues = parseEps(eps, m);
-    TwoScaleToy.Settings settings;
-    try {
-      settings = new TwoScaleToy.Settings(dim, m, lr == null ? 1 / m : lr, egdLr, egdDecay, tol, maxSteps, seed);
-    } catch (IllegalArgumentException e) {
-      throw new BadInput(e.getMessage());
-    }
+    TwoScaleToy.Settings settings = new TwoScaleToy.Settings(dim, m, lr == null ? 1 / m : lr, egdLr, egdDecay, tol, maxSteps, seed);
     RunFiles.checkWritable(out, "--out");
     TwoScaleToy toy = new TwoScaleToy(settings);
     System.out.printf(Locale.ROOT, "egd toy: W %dx%d, loss 0.5*||(W - W*) A||^2, A A^T has eigenvalues m = %s and eps; "

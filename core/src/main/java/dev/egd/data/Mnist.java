@@ -22,7 +22,7 @@ public final class Mnist {
   private Mnist() {}
 
   public static Split load(Path dir, int trainPoints) throws IOException {
-    if (trainPoints < 1) throw new IllegalArgumentException("--train-points must be >= 1: " + trainPoints);
+    dev.egd.Check.atLeast("train_points", trainPoints, 1);
     Dataset train, test = null;
     String source;
     if (dir == null) {
@@ -31,16 +31,16 @@ public final class Mnist {
       train = all;
       source = "bundled MNIST (10,000 digits)";
     } else {
-      if (!Files.isDirectory(dir)) throw new IllegalArgumentException("--data " + dir + " is not a directory");
+      if (!Files.isDirectory(dir)) throw dev.egd.ValidationException.of("data", dir + " is not a directory");
       train = read(find(dir, "train-images-idx3-ubyte", true), find(dir, "train-labels-idx1-ubyte", true), dir + "/train-*");
       InputStream ti = find(dir, "t10k-images-idx3-ubyte", false), tl = find(dir, "t10k-labels-idx1-ubyte", false);
-      if ((ti == null) != (tl == null)) throw new IllegalArgumentException("--data " + dir + ": t10k images and labels must come together");
+      if ((ti == null) != (tl == null)) throw dev.egd.ValidationException.of("data", dir + ": t10k images and labels must come together");
       if (ti != null) test = read(ti, tl, dir + "/t10k-*");
       source = "MNIST from " + dir;
     }
     int limit = test == null ? train.size - 1 : train.size;
     if (trainPoints > limit)
-      throw new IllegalArgumentException("--train-points must be in [1, " + limit + "] for " + source + ": " + trainPoints);
+      throw new dev.egd.ValidationException("train_points", "must be in [1, " + limit + "] for " + source, trainPoints);
     int[] tr = new int[trainPoints];
     for (int i = 0; i < trainPoints; i++) tr[i] = i;
     Dataset trainSet = train.subset(tr);
@@ -57,7 +57,7 @@ public final class Mnist {
       Path p = dir.resolve(n);
       if (Files.isRegularFile(p)) return Files.newInputStream(p);
     }
-    if (required) throw new IllegalArgumentException("--data " + dir + ": missing " + name + " (or " + name + ".gz)");
+    if (required) throw dev.egd.ValidationException.of("data", dir + ": missing " + name + " (or " + name + ".gz)");
     return null;
   }
 

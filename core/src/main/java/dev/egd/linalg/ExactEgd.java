@@ -81,8 +81,8 @@ public final class ExactEgd {
    */
   public ExactEgd(int rows, int cols, Route route, float floor, double rcond) {
     if (rows < 1 || cols < 1) throw new IllegalArgumentException("matrix must be non-empty: " + rows + "x" + cols);
-    if (!(floor > 0)) throw new IllegalArgumentException("--egd-floor must be > 0: " + floor);
-    if (!(rcond >= 0 && rcond < 1)) throw new IllegalArgumentException("--egd-rcond must be in [0, 1): " + rcond);
+    if (!(floor > 0)) throw new dev.egd.ValidationException("egd_floor", "must be > 0", floor);
+    if (!(rcond >= 0 && rcond < 1)) throw new dev.egd.ValidationException("egd_rcond", "must be in [0, 1)", rcond);
     this.m = rows;
     this.n = cols;
     this.k = Math.min(rows, cols);
