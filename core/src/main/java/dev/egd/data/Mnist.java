@@ -9,8 +9,9 @@ import java.util.Locale;
 /**
  * MNIST digits as a classification task: 784 pixels in [0, 1], 10 classes.
  *
- * <p>Without a data directory the bundled set is used: 10,000 real digits (see
- * {@code dev/egd/data/mnist-10k/README.md} for provenance), the first {@code trainPoints} for
+ * <p>Without a data directory the bundled set is used: 10,000 real digits from the
+ * {@code dev.egd:egd-data} artifact, which must then be on the class path (see
+ * {@code dev/egd/data/mnist-10k/README.md} there for provenance), the first {@code trainPoints} for
  * training and the rest for testing. With a directory of the standard files
  * ({@code train-images-idx3-ubyte[.gz]}, {@code train-labels-idx1-ubyte[.gz]}, and optionally
  * {@code t10k-*}), training takes the first {@code trainPoints} training images and testing the
@@ -26,8 +27,13 @@ public final class Mnist {
     Dataset train, test = null;
     String source;
     if (dir == null) {
-      Dataset all = read(Mnist.class.getResourceAsStream(BUNDLE + "images-idx3-ubyte.gz"),
-          Mnist.class.getResourceAsStream(BUNDLE + "labels-idx1-ubyte.gz"), "bundled mnist-10k");
+      InputStream images = bundled("images-idx3-ubyte.gz"), labels = bundled("labels-idx1-ubyte.gz");
+      if (images == null || labels == null) {
+        for (InputStream in : new InputStream[] {images, labels}) if (in != null) in.close();
+        throw new IllegalArgumentException("the bundled MNIST digits are not on the class path: add the dev.egd:egd-data"
+            + " artifact, or pass a directory of the MNIST IDX files");
+      }
+      Dataset all = read(images, labels, "bundled mnist-10k");
       train = all;
       source = "bundled MNIST (10,000 digits)";
     } else {
@@ -50,6 +56,18 @@ public final class Mnist {
       test = train.subset(te);
     }
     return new Split(trainSet, test, String.format(Locale.ROOT, "%s: %d train / %d test images", source, trainSet.size, test.size));
+  }
+
+  /**
+   * One file of the bundle, from the egd-data artifact. On the class path the class's own lookup finds it; when egd-core
+   * and egd-data are modules, the class loader's lookup does (the folder {@code mnist-10k} is no package, so it is not
+   * encapsulated).
+   */
+  private static InputStream bundled(String file) {
+    InputStream in = Mnist.class.getResourceAsStream(BUNDLE + file);
+    ClassLoader cl = Mnist.class.getClassLoader();
+    if (in == null && cl != null) in = cl.getResourceAsStream(BUNDLE.substring(1) + file);
+    return in;
   }
 
   private static InputStream find(Path dir, String name, boolean required) throws IOException {
