@@ -1,5 +1,9 @@
 package dev.egd.cli;
 
+import dev.egd.experiment.Experiment;
+import dev.egd.experiment.Experiments;
+import dev.egd.experiment.RunConfig;
+import dev.egd.experiment.RunDirectory;
 import dev.egd.train.EpochRecord;
 import dev.egd.train.RunResult;
 import dev.egd.train.TrainListener;
@@ -18,7 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
     description = {"Run several methods on the same task, split and seed; print one table and draw one chart.",
         "Each method gets its own run directory under --out; comparison.{md,csv,json,png} sit beside them."})
 final class CompareCommand implements Callable<Integer> {
@@ -43,29 +47,30 @@ final class CompareCommand implements Callable<Integer> {
   boolean quiet;
 
   @Override public Integer call() throws Exception {
-    return run(methods, options, baseline, parallel, out, quiet, System.out, null);
+    return run(methods, options.toConfig(), baseline, parallel, out, quiet, System.out, null);
   }
 
   /** Shared with demo. Returns the exit code; prints the table and the chart's path. */
-  static int run(List<String> methods, RunOptions options, String baseline, Integer parallel, Path out, boolean quiet,
+  static int run(List<String> rawMethods, RunConfig given, String baseline, Integer parallel, Path out, boolean quiet,
       PrintStream console, java.util.function.Consumer<Comparison> after) throws Exception {
+    List<String> methods = new ArrayList<>();
+    for (String m : rawMethods) methods.add(m.trim());
     if (methods.isEmpty()) throw new BadInput("--methods must name at least one method");
     if (new java.util.HashSet<>(methods).size() != methods.size()) throw new BadInput("--methods lists a method twice: " + methods);
     int cores = Runtime.getRuntime().availableProcessors();
     int par = parallel != null ? parallel : Math.min(methods.size(), cores);
     if (par < 1) throw new BadInput("--parallel must be >= 1: " + par);
-    RunOptions o = options.copy();
-    if (o.threads == null) o.threads = Math.max(1, cores / par);
+    RunConfig base = given.has(RunConfig.THREADS) ? given : given.with(RunConfig.THREADS, Math.max(1, cores / par));
     // Build (and so validate) every run before writing anything.
     List<Experiment> experiments = new ArrayList<>();
-    for (String m : methods) experiments.add(Experiment.build(o, m.trim()));
-    Path dir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "compare-%s-seed%d", o.taskLabel(), o.seed));
+    for (String m : methods) experiments.add(Experiments.build(base.with(RunConfig.METHOD, m), methods));
+    Experiment first = experiments.get(0);
+    Path dir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "compare-%s-seed%d", first.label(), first.seed()));
     RunFiles.checkWritable(dir, "--out");
     java.nio.file.Files.createDirectories(dir);
-    Experiment first = experiments.get(0);
     if (!quiet) {
-      console.printf("egd compare: %s, seed %d; %d methods, %d at a time, %d thread(s) each -> %s%n", first.split.description(),
-          o.seed, methods.size(), par, o.threads(), dir);
+      console.printf("egd compare: %s, seed %d; %d methods, %d at a time, %d thread(s) each -> %s%n", first.split().description(),
+          first.seed(), methods.size(), par, first.settings().threads(), dir);
     }
 
     StatusLine status = new StatusLine(console, quiet);
@@ -82,12 +87,13 @@ final class CompareCommand implements Callable<Integer> {
       spectra.add(spectrum);
       Trainer trainer = ex.trainer();
       trainers.add(trainer);
-      String name = ex.method;
+      String name = ex.method();
       Path runDir = dir.resolve(name);
       futures.add(pool.submit(() -> {
-        status.started(name, ex.settings.epochs());
-        java.nio.file.Files.createDirectories(runDir);
-        return ex.runIn(runDir, trainer, status.listener(name), false, rec -> spectrum.addAll(rec.spectrum()));
+        status.started(name, ex.settings().epochs());
+        RunDirectory.Outcome o = RunDirectory.run(runDir, ex, trainer, false, status.listener(name), RunCharts.INSTANCE);
+        spectrum.addAll(o.spectrum());
+        return o.result();
       }));
     }
     Thread hook = new Thread(() -> { // stop every run at its next evaluation, let each save its files
@@ -103,7 +109,7 @@ final class CompareCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     List<Comparison.Row> rows = new ArrayList<>();
     try {
-      for (int i = 0; i < experiments.size(); i++) rows.add(new Comparison.Row(experiments.get(i).method, futures.get(i).get()));
+      for (int i = 0; i < experiments.size(); i++) rows.add(new Comparison.Row(experiments.get(i).method(), futures.get(i).get()));
     } finally {
       pool.shutdown();
       status.close();
@@ -113,21 +119,22 @@ final class CompareCommand implements Callable<Integer> {
         // exiting on an interrupt: each run has already stopped and written its files
       }
     }
-    Comparison cmp = new Comparison(rows, baseline, first.settings.evalEvery() > 0);
-    String title = o.taskLabel() + ", seed " + o.seed + ": accuracy (solid: test, dashed: train)";
+    Comparison cmp = new Comparison(rows, baseline, first.settings().evalEvery() > 0);
+    String label = first.label() + ", seed " + first.seed();
+    String title = label + ": accuracy (solid: test, dashed: train)";
     List<Charts.Curve> curves = new ArrayList<>();
     for (Comparison.Row r : rows) curves.add(new Charts.Curve(r.method(), r.result().history()));
     Path chart = dir.resolve("comparison.png");
     Charts.accuracy(chart, title, curves);
-    Charts.loss(dir.resolve("comparison-loss.png"), o.taskLabel() + ", seed " + o.seed + ": loss", curves);
-    if (first.spectrum != null) {
+    Charts.loss(dir.resolve("comparison-loss.png"), label + ": loss", curves);
+    if (first.spectrum() != null) {
       List<SpectrumCharts.Curve> sc = new ArrayList<>();
       for (int i = 0; i < rows.size(); i++) sc.add(new SpectrumCharts.Curve(rows.get(i).method(), spectra.get(i), rows.get(i).result().history()));
-      RunRecorder.spectrumCharts(dir, o.taskLabel() + ", seed " + o.seed, sc, first.spectrum.layerNames(), "comparison-spectrum");
+      RunCharts.spectrumCharts(dir, label, sc, first.spectrum().layerNames(), "comparison-spectrum");
     }
     RunFiles.writeAtomically(dir.resolve("comparison.md"), cmp.markdown().getBytes(StandardCharsets.UTF_8));
     RunFiles.writeAtomically(dir.resolve("comparison.csv"), cmp.csv().getBytes(StandardCharsets.UTF_8));
-    java.util.Map<String, Object> cfg = first.config();
+    java.util.Map<String, Object> cfg = first.description();
     cfg.put("method", String.join(",", methods));
     cfg.remove("transform");
     cfg.put("parallel", par);
@@ -135,7 +142,7 @@ final class CompareCommand implements Callable<Integer> {
     console.println();
     console.print(cmp.text());
     console.println();
-    console.println("target: test accuracy > " + first.settings.target() + "; chart: " + chart);
+    console.println("target: test accuracy > " + first.settings().target() + "; chart: " + chart);
     if (after != null) after.accept(cmp);
     for (Comparison.Row r : rows) {
       if (r.result().status().equals("diverged")) {

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code egd} command line. Exit codes: 0 done, 2 bad input, 3 run diverged, 130 interrupted. */
-@Command(name = "egd", mixinStandardHelpOptions = true, versionProvider = Versions.Provider.class,
+@Command(name = "egd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Egalitarian Gradient Descent and Grokfast: make networks grok fast, and measure it.",
     subcommands = {TrainCommand.class, CompareCommand.class, DemoCommand.class, SweepCommand.class, ReportCommand.class,
         ReproduceCommand.class, ToyCommand.class, CommandLine.HelpCommand.class})
@@ -41,6 +41,14 @@ public final class Main implements Runnable {
       throw ex;
     });
     return cl;
+  }
+
+  /** What --version prints, on every command. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override public String[] getVersion() {
+      return new String[] {"egd " + dev.egd.experiment.Versions.egd(), "OpenBLAS: " + dev.egd.linalg.Blas.config(),
+          "Java: " + System.getProperty("java.runtime.version")};
+    }
   }
 
   public static void main(String[] args) {

@@ -1,5 +1,7 @@
 package dev.egd.cli;
 
+import dev.egd.experiment.Stats;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

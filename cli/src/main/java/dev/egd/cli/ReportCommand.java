@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(name = "report", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = {"Write the report of a sweep directory: report.html (self-contained), report.md, stats.json.",
         "Works on an unfinished sweep too: runs not yet finished are listed as such."})
 final class ReportCommand implements Callable<Integer> {

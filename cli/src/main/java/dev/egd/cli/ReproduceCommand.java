@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "reproduce", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
     description = {"Re-run a paper's experiment as a sweep and write its report, our figures beside the published ones.",
         "  egd-tables            EGD paper, Tables 2-4: modular addition and multiplication (p = 79, 97, 127) and sparse parity,",
         "                        vanilla, egd, egd-rsvd, colnorm (epochs to 95% test accuracy)",

@@ -1,5 +1,8 @@
 package dev.egd.cli;
 
+import dev.egd.experiment.Experiment;
+import dev.egd.experiment.Experiments;
+import dev.egd.experiment.RunDirectory;
 import dev.egd.train.RunResult;
 import dev.egd.train.Trainer;
 import java.io.PrintStream;
@@ -17,7 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "sweep", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
     description = {"Run every combination of a sweep spec (YAML: methods, seeds, flags, configs, grid), as many at once as there are cores.",
         "Each run gets its own directory under --out; re-running the same command skips finished runs and resumes interrupted ones.",
         "Ends with stats.json and the report (report.html, report.md)."})
@@ -62,7 +65,7 @@ final class SweepCommand implements Callable<Integer> {
     Map<String, Object> meta = new java.util.LinkedHashMap<>();
     meta.put("spec", s.tree);
     meta.put("source", s.source);
-    meta.put("versions", Versions.all());
+    meta.put("versions", dev.egd.experiment.Versions.all());
     RunFiles.writeJson(stamp, meta);
 
     int done = 0, resumed = 0;
@@ -71,7 +74,7 @@ final class SweepCommand implements Callable<Integer> {
       if (complete(r.dir())) done++;
       else {
         todo.add(r);
-        if (CheckpointFile.exists(r.dir())) resumed++;
+        if (RunDirectory.hasCheckpoint(r.dir())) resumed++;
       }
     }
     if (!quiet) {
@@ -90,15 +93,13 @@ final class SweepCommand implements Callable<Integer> {
     for (SweepSpec.Run r : todo) {
       futures.add(pool.submit(() -> {
         if (stopping.get()) return null;
-        TrainCommand cmd = TrainCommand.parse(r.args());
-        Experiment ex = Experiment.build(cmd.options, r.method());
+        Experiment ex = Experiments.build(r.settings(), s.methods);
         Trainer trainer = ex.trainer();
         trainers.add(trainer);
         if (stopping.get()) trainer.requestStop();
         String name = r.group() + " " + r.method() + " s" + r.seed();
-        status.started(name, ex.settings.epochs());
-        Files.createDirectories(r.dir());
-        return ex.runIn(r.dir(), trainer, status.listener(name), CheckpointFile.exists(r.dir()));
+        status.started(name, ex.settings().epochs());
+        return RunDirectory.run(r.dir(), ex, trainer, RunDirectory.hasCheckpoint(r.dir()), status.listener(name), RunCharts.INSTANCE).result();
       }));
     }
     Thread hook = new Thread(() -> {
@@ -144,7 +145,7 @@ final class SweepCommand implements Callable<Integer> {
 
   /** A run directory holds a finished run: a summary and no checkpoint left to resume. */
   static boolean complete(Path runDir) {
-    if (CheckpointFile.exists(runDir) || !Files.isRegularFile(runDir.resolve("summary.json"))) return false;
+    if (RunDirectory.hasCheckpoint(runDir) || !Files.isRegularFile(runDir.resolve("summary.json"))) return false;
     try {
       String status = RunFiles.JSON.readTree(runDir.resolve("summary.json").toFile()).path("status").asText();
       return !status.equals("interrupted");

@@ -13,7 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import picocli.CommandLine;
+import dev.egd.ValidationException;
+import dev.egd.experiment.Experiments;
+import dev.egd.experiment.RunConfig;
 
 /**
  * A sweep: configurations x grid x methods x seeds, each a {@code train} run. Read from YAML:
@@ -40,8 +42,8 @@ final class SweepSpec {
   static final List<String> FIELDS = List.of("name", "task", "model", "methods", "baseline", "seeds", "flags", "configs", "grid",
       "threads", "parallel", "checkpoint_every", "paper", "method_flags");
 
-  /** One run of the sweep. */
-  record Run(String config, String grid, String method, long seed, List<String> args, Path dir) {
+  /** One run of the sweep: its place in the grid, its settings (method and seed included) and its directory. */
+  record Run(String config, String grid, String method, long seed, RunConfig settings, Path dir) {
     String group() { return config + (grid.isEmpty() ? "" : " " + grid); }
   }
 
@@ -93,6 +95,13 @@ final class SweepSpec {
     else throw bad("methods", "must be a list of method names");
     if (methods.isEmpty()) throw bad("methods", "must name at least one method");
     if (new java.util.HashSet<>(methods).size() != methods.size()) throw bad("methods", "lists a method twice");
+    for (String method : methods) {
+      try {
+        dev.egd.experiment.Methods.parse(method);
+      } catch (ValidationException x) {
+        throw bad("methods", "unknown method or combination '" + method + "': it " + x.constraint());
+      }
+    }
     baseline = text(root, "baseline", methods.contains("vanilla") ? "vanilla" : methods.get(0));
     if (!methods.contains(baseline)) throw bad("baseline", "must be one of the methods " + methods + ": " + baseline);
     seeds = new ArrayList<>();
@@ -224,24 +233,24 @@ final class SweepSpec {
           all.putAll(configFlags.get(ci));
           all.putAll(combo);
           all.putAll(methodFlags.getOrDefault(method, Map.of()));
-          List<String> args = new ArrayList<>();
+          RunConfig c = RunConfig.empty();
           for (var e : all.entrySet()) {
             if (List.of("method", "seed", "out", "resume", "quiet", "threads").contains(e.getKey()))
               throw bad(where(e.getKey(), configFlags.get(ci), combo, ci), "is set by the sweep itself; use the methods, seeds and threads fields");
-            args.add("--" + e.getKey());
-            args.add(e.getValue());
+            String name = e.getKey().replace('-', '_');
+            try {
+              c = c.with(name, e.getValue());
+            } catch (ValidationException x) {
+              String at = where(e.getKey(), configFlags.get(ci), combo, ci);
+              if (!RunConfig.settings().stream().anyMatch(st -> st.name().equals(name))) throw bad(at, "not a train flag (see 'egd train --help')");
+              throw bad(at, BadInput.of(x).getMessage());
+            }
           }
-          args.add("--threads");
-          args.add(String.valueOf(threads));
-          args.add("--checkpoint-every");
-          args.add(String.valueOf(checkpointEvery));
-          validate(args, method, all, configFlags.get(ci), combo, ci);
+          c = c.with(RunConfig.THREADS, threads).with(RunConfig.CHECKPOINT_EVERY, checkpointEvery).with(RunConfig.METHOD, method);
+          validate(c, method, all, configFlags.get(ci), combo, ci);
           for (long seed : seeds) {
-            List<String> a = new ArrayList<>(args);
-            a.add("--seed");
-            a.add(String.valueOf(seed));
             Path dir = Path.of(configNames.get(ci) + (gridLabel.isEmpty() ? "" : "__" + gridLabel), method, "seed" + seed);
-            runs.add(new Run(configNames.get(ci), gridLabel, method, seed, a, runRoot == null ? dir : runRoot.resolve(dir)));
+            runs.add(new Run(configNames.get(ci), gridLabel, method, seed, c.with(RunConfig.SEED, seed), runRoot == null ? dir : runRoot.resolve(dir)));
           }
         }
       }
@@ -262,36 +271,18 @@ final class SweepSpec {
     return "flags." + flag;
   }
 
-  /** Parses the flags as `train` would and builds the experiment; errors name the spec field. */
-  private void validate(List<String> args, String method, Map<String, String> all, Map<String, String> config,
-      Map<String, String> combo, int ci) {
-    TrainCommand cmd;
-    List<String> a = new ArrayList<>(args);
-    a.add("--method");
-    a.add(method);
+  /** Builds the run as `train` would; an error names the spec field that set the setting at fault. */
+  private void validate(RunConfig c, String method, Map<String, String> all, Map<String, String> config, Map<String, String> combo, int ci) {
     try {
-      cmd = TrainCommand.parse(a);
-    } catch (CommandLine.ParameterException e) {
-      String msg = e.getMessage().split("\n")[0];
-      String field = "flags";
-      for (String k : all.keySet()) if (msg.contains("--" + k + "'") || msg.contains("'--" + k) || msg.contains("--" + k + "=")) field = where(k, config, combo, ci);
-      if (msg.startsWith("Unknown option")) {
-        for (String k : all.keySet()) if (msg.contains("--" + k)) throw bad(where(k, config, combo, ci), "not a train flag (see 'egd train --help')");
-      }
-      throw bad(field, msg);
-    }
-    if (!Experiment.METHODS.containsAll(List.of(method.split("\\+"))))
-      throw bad("methods", "unknown method " + method + "; valid: " + String.join(", ", Experiment.METHODS) + " or several joined with +");
-    try {
-      Experiment.build(cmd.options, method);
-    } catch (BadInput | IllegalArgumentException e) {
-      String msg = e.getMessage();
-      String field = "flags";
-      for (String k : all.keySet()) if (msg.startsWith("--" + k + " ") || msg.startsWith("--" + k + ":") || msg.contains(" --" + k + " ")) {
-        field = where(k, config, combo, ci);
-        break;
-      }
-      throw bad(field + " (method " + method + ")", msg);
+      Experiments.build(c, methods);
+    } catch (ValidationException e) {
+      String key = e.parameter().replace('_', '-');
+      String field;
+      if (e.parameter().equals("method")) field = "methods";
+      else if (e.parameter().equals("threads") || e.parameter().equals("checkpoint_every")) field = e.parameter();
+      else if (all.containsKey(key)) field = where(key, config, combo, ci) + " (method " + method + ")";
+      else field = "flags (method " + method + ")";
+      throw bad(field, BadInput.of(e).getMessage());
     }
   }
 

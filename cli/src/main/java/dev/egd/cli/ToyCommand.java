@@ -17,7 +17,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "toy", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "toy", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
     description = {"The EGD paper's toy model: a linear model on a quadratic loss whose gradient has two scales, m and eps << m.",
         "Prints the steps GD and EGD need to reach the tolerance for each eps; writes toy.csv and toy.png (steps against 1/eps)."})
 final class ToyCommand implements Callable<Integer> {

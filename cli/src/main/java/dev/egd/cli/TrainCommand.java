@@ -1,5 +1,9 @@
 package dev.egd.cli;
 
+import dev.egd.experiment.Experiment;
+import dev.egd.experiment.Experiments;
+import dev.egd.experiment.RunConfig;
+import dev.egd.experiment.RunDirectory;
 import dev.egd.train.RunResult;
 import dev.egd.train.Trainer;
 import java.nio.file.Path;
@@ -9,12 +13,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = Main.Version.class,
     description = {"Train one model with one method and record epochs and seconds to the target accuracy.",
         "Writes summary.json and metrics.csv into the run directory."})
 final class TrainCommand implements Callable<Integer> {
-  @Option(names = "--method", defaultValue = "egd",
-      description = "vanilla, egd, egd-rsvd, colnorm, grokfast-ema, grokfast-ma, or several joined with + (egd+grokfast-ema) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--method",
+      description = "vanilla, egd, egd-rsvd, colnorm, grokfast-ema, grokfast-ma, or several joined with + (egd+grokfast-ema) (default: egd).")
   String method;
 
   @Mixin RunOptions options;
@@ -29,26 +33,30 @@ final class TrainCommand implements Callable<Integer> {
       + "The finished run is bit-identical to one never interrupted.")
   boolean resume;
 
-  /** Parses train arguments as the command line would (for sweeps); throws picocli's ParameterException. */
+  /** Parses train arguments as the command line would; throws picocli's ParameterException. */
   static TrainCommand parse(java.util.List<String> args) {
     TrainCommand cmd = new TrainCommand();
-    new picocli.CommandLine(cmd).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args.toArray(new String[0]));
+    new picocli.CommandLine(cmd).parseArgs(args.toArray(new String[0]));
     return cmd;
   }
 
+  /** The run's settings: the flags given, the method included. */
+  RunConfig config() {
+    RunConfig c = options.toConfig();
+    return method == null ? c : c.with(RunConfig.METHOD, method);
+  }
+
   @Override public Integer call() throws Exception {
-    Experiment ex = Experiment.build(options, method);
-    Path dir = out != null ? out
-        : Path.of("runs", String.format(Locale.ROOT, "%s-%s-seed%d", options.taskLabel(), method, options.seed));
+    Experiment ex = Experiments.build(config());
+    Path dir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "%s-%s-seed%d", ex.label(), ex.method(), ex.seed()));
     RunFiles.checkWritable(dir, "--out");
-    if (options.checkpointEvery < 0) throw new BadInput("--checkpoint-every must be >= 0: " + options.checkpointEvery);
     if (resume) {
       if (out == null) throw new BadInput("--resume needs --out, the run directory to continue");
-      CheckpointFile.read(dir, ex.flags(), "--resume"); // checked before anything is written
+      RunDirectory.readCheckpoint(dir, ex.settingsRecord()); // checked before anything is written
     }
     if (!quiet) {
-      System.out.printf("egd train: %s%n  model %s%n  transform %s%n  -> %s%n", ex.split.description(), ex.model.describe(),
-          ex.transform.describe(), dir);
+      System.out.printf("egd train: %s%n  model %s%n  transform %s%n  -> %s%n", ex.split().description(), ex.model().describe(),
+          ex.transform().describe(), dir);
     }
     Trainer trainer = ex.trainer();
     // Ctrl-C: stop at the next evaluation, checkpoint, write the summary, then let the JVM exit.
@@ -62,9 +70,9 @@ final class TrainCommand implements Callable<Integer> {
     });
     Runtime.getRuntime().addShutdownHook(hook);
     RunResult r;
-    ProgressDisplay display = new ProgressDisplay(method, ex.settings.epochs(), ex.settings.target(), ProgressDisplay.auto(quiet), System.out);
+    ProgressDisplay display = new ProgressDisplay(ex.method(), ex.settings().epochs(), ex.settings().target(), ProgressDisplay.auto(quiet), System.out);
     try {
-      r = ex.runIn(dir, trainer, display, resume);
+      r = RunDirectory.run(dir, ex, trainer, resume, display, RunCharts.INSTANCE).result();
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -72,7 +80,7 @@ final class TrainCommand implements Callable<Integer> {
         // the JVM is exiting because of the interrupt; the run already stopped and wrote its files
       }
     }
-    if (!quiet || r.status().equals("diverged")) printOutcome(r, dir);
+    if (!quiet || r.status().equals("diverged")) printOutcome(ex.method(), r, dir);
     switch (r.status()) {
       case "diverged": return Main.EXIT_DIVERGED;
       case "interrupted": return Main.EXIT_INTERRUPTED;
@@ -80,7 +88,7 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  private void printOutcome(RunResult r, Path dir) {
+  private static void printOutcome(String method, RunResult r, Path dir) {
     if (r.status().equals("diverged")) System.err.println("egd: run diverged: " + r.message());
     String reached = r.epochsToTarget() == null
         ? String.format(Locale.ROOT, "did not reach %.2f test accuracy in %d epochs", r.target(), r.epochsRun())
@@ -89,7 +97,7 @@ final class TrainCommand implements Callable<Integer> {
         r.last() == null ? Double.NaN : r.last().trainAcc(), r.last() == null ? Double.NaN : r.last().testAcc(),
         1000 * r.secondsPerEpoch());
     System.out.println("results: " + dir.resolve("summary.json"));
-    if (r.status().equals("interrupted") && CheckpointFile.exists(dir))
+    if (r.status().equals("interrupted") && RunDirectory.hasCheckpoint(dir))
       System.out.println("checkpoint saved: run the same command with --resume to continue");
   }
 }
