@@ -2,6 +2,7 @@ package dev.egd.cli;
 
 import dev.egd.experiment.Experiment;
 import dev.egd.experiment.Experiments;
+import dev.egd.experiment.OutputDirectory;
 import dev.egd.experiment.RunConfig;
 import dev.egd.experiment.RunDirectory;
 import dev.egd.train.EpochRecord;
@@ -46,17 +47,26 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "Only the final table.")
   boolean quiet;
 
+  @Option(names = "--resume", description = "Continue the comparison in --out: finished methods are kept, interrupted ones resume from "
+      + "their checkpoints, the rest start; the same flags are required.")
+  boolean resume;
+
+  @Option(names = "--force", description = "Use --out even though it holds a comparison: its runs are cleared first.")
+  boolean force;
+
   @Override public Integer call() throws Exception {
-    return run(methods, options.toConfig(), baseline, parallel, out, quiet, System.out, null);
+    return run(methods, options.toConfig(), baseline, parallel, out, quiet, resume, force, System.out, null);
   }
 
   /** Shared with demo. Returns the exit code; prints the table and the chart's path. */
-  static int run(List<String> rawMethods, RunConfig given, String baseline, Integer parallel, Path out, boolean quiet,
-      PrintStream console, java.util.function.Consumer<Comparison> after) throws Exception {
+  static int run(List<String> rawMethods, RunConfig given, String baseline, Integer parallel, Path out, boolean quiet, boolean resume,
+      boolean force, PrintStream console, java.util.function.Consumer<Comparison> after) throws Exception {
     List<String> methods = new ArrayList<>();
     for (String m : rawMethods) methods.add(m.trim());
     if (methods.isEmpty()) throw new BadInput("--methods must name at least one method");
     if (new java.util.HashSet<>(methods).size() != methods.size()) throw new BadInput("--methods lists a method twice: " + methods);
+    if (!methods.contains(baseline)) throw new BadInput("--baseline must be one of the methods " + methods + ": " + baseline);
+    if (resume && force) throw new BadInput("--resume and --force exclude each other: continue the comparison, or start it afresh");
     int cores = Runtime.getRuntime().availableProcessors();
     int par = parallel != null ? parallel : Math.min(methods.size(), cores);
     if (par < 1) throw new BadInput("--parallel must be >= 1: " + par);
@@ -66,8 +76,37 @@ final class CompareCommand implements Callable<Integer> {
     for (String m : methods) experiments.add(Experiments.build(base.with(RunConfig.METHOD, m), methods));
     Experiment first = experiments.get(0);
     Path dir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "compare-%s-seed%d", first.label(), first.seed()));
-    RunFiles.checkWritable(dir, "--out");
-    java.nio.file.Files.createDirectories(dir);
+    OutputDirectory.checkUsable(dir, "out");
+    checkFree(dir, OutputDirectory.inspect(dir), resume, force);
+    try (OutputDirectory.Lock lock = OutputDirectory.lock(dir, "out", "egd compare --out " + dir)) {
+      checkFree(dir, OutputDirectory.inspect(dir), resume, force);
+      return compare(experiments, methods, baseline, par, dir, quiet, resume, console, after);
+    }
+  }
+
+  /** A comparison goes into a new or empty directory, or continues (--resume) or replaces (--force) a comparison. */
+  private static void checkFree(Path dir, OutputDirectory.Contents c, boolean resume, boolean force) {
+    switch (c.kind()) {
+      case ABSENT:
+      case EMPTY:
+        if (resume) throw new BadInput("--resume needs a comparison to continue, and --out " + dir + " holds none");
+        return;
+      case COMPARISON:
+        if (resume || force) return;
+        throw new BadInput("--out " + dir + " holds a comparison: --resume continues it (finished methods kept), --force starts afresh");
+      case SWEEP:
+        throw new BadInput("--out " + dir + " holds a sweep, not a comparison; choose another directory");
+      case FINISHED_RUN:
+      case INTERRUPTED_RUN:
+        throw new BadInput("--out " + dir + " holds a train run, not a comparison; choose another directory");
+      default:
+        throw new BadInput("--out " + dir + " holds files egd did not write (" + c.example() + "); choose a new or empty directory");
+    }
+  }
+
+  private static int compare(List<Experiment> experiments, List<String> methods, String baseline, int par, Path dir, boolean quiet,
+      boolean resume, PrintStream console, java.util.function.Consumer<Comparison> after) throws Exception {
+    Experiment first = experiments.get(0);
     if (!quiet) {
       console.printf("egd compare: %s, seed %d; %d methods, %d at a time, %d thread(s) each -> %s%n", first.split().description(),
           first.seed(), methods.size(), par, first.settings().threads(), dir);
@@ -89,35 +128,41 @@ final class CompareCommand implements Callable<Integer> {
       trainers.add(trainer);
       String name = ex.method();
       Path runDir = dir.resolve(name);
+      OutputDirectory.Contents had = OutputDirectory.inspect(runDir);
+      if (resume && had.kind() == OutputDirectory.Kind.FINISHED_RUN) {
+        if (!OutputDirectory.sameSettings(had.summary(), ex.settingsRecord()))
+          throw new BadInput("--resume: " + runDir + " was run with other settings; give the same flags, or --force to start afresh");
+        RunResult done = RunDirectory.load(runDir);
+        futures.add(java.util.concurrent.CompletableFuture.completedFuture(done));
+        if (!quiet) console.println("  " + name + ": finished before, kept");
+        continue;
+      }
+      boolean resumeRun = resume && RunDirectory.hasCheckpoint(runDir);
+      if (resumeRun) RunDirectory.readCheckpoint(runDir, ex.settingsRecord()); // checked before any run starts
       futures.add(pool.submit(() -> {
         status.started(name, ex.settings().epochs());
-        RunDirectory.Outcome o = RunDirectory.run(runDir, ex, trainer, false, status.listener(name), RunCharts.INSTANCE);
-        spectrum.addAll(o.spectrum());
-        return o.result();
+        try (OutputDirectory.Lock l = OutputDirectory.claimRun(runDir, ex.settingsRecord(), resumeRun, true, "egd compare --out " + dir)) {
+          RunDirectory.Outcome o = RunDirectory.run(runDir, ex, trainer, resumeRun, status.listener(name), RunCharts.INSTANCE);
+          spectrum.addAll(o.spectrum());
+          return o.result();
+        }
       }));
     }
-    Thread hook = new Thread(() -> { // stop every run at its next evaluation, let each save its files
-      trainers.forEach(Trainer::requestStop);
-      for (Trainer t : trainers) {
-        try {
-          t.awaitFinish(60_000);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
-    Runtime.getRuntime().addShutdownHook(hook);
+    try (StopOnSignal signals = new StopOnSignal(() -> trainers)) {
+      return finish(experiments, futures, spectra, pool, status, methods, baseline, par, dir, console, after);
+    }
+  }
+
+  private static int finish(List<Experiment> experiments, List<Future<RunResult>> futures, List<List<dev.egd.train.SpectrumLogger.Record>> spectra,
+      ExecutorService pool, StatusLine status, List<String> methods, String baseline, int par, Path dir, PrintStream console,
+      java.util.function.Consumer<Comparison> after) throws Exception {
+    Experiment first = experiments.get(0);
     List<Comparison.Row> rows = new ArrayList<>();
     try {
       for (int i = 0; i < experiments.size(); i++) rows.add(new Comparison.Row(experiments.get(i).method(), futures.get(i).get()));
     } finally {
       pool.shutdown();
       status.close();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // exiting on an interrupt: each run has already stopped and written its files
-      }
     }
     Comparison cmp = new Comparison(rows, baseline, first.settings().evalEvery() > 0);
     String label = first.label() + ", seed " + first.seed();
@@ -150,7 +195,11 @@ final class CompareCommand implements Callable<Integer> {
       }
     }
     boolean interrupted = rows.stream().anyMatch(r -> r.result().status().equals("interrupted"));
-    return interrupted ? Main.EXIT_INTERRUPTED : 0;
+    if (interrupted) {
+      console.println("comparison interrupted: run the same command with --resume to continue it");
+      return Main.EXIT_INTERRUPTED;
+    }
+    return rows.stream().anyMatch(r -> r.result().status().equals("diverged")) ? Main.EXIT_DIVERGED : 0;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.egd.cli;
 
+import dev.egd.experiment.OutputDirectory;
 import dev.egd.experiment.RunConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,6 +27,8 @@ final class DemoCommand implements Callable<Integer> {
     RunConfig c = RunConfig.empty().with(RunConfig.SEED, seed).with(RunConfig.EPOCHS, epochs).with(RunConfig.STOP_AFTER, 0L)
         .with(RunConfig.TARGET, 0.95);
     List<String> methods = List.of(CompareCommand.DEFAULT_METHODS.split(","));
-    return CompareCommand.run(methods, c, "vanilla", null, out, false, System.out, cmp -> System.out.println(cmp.verdict(0.95)));
+    // The demo's directory is its own: a second demo replaces the first.
+    boolean again = OutputDirectory.inspect(out).kind() == OutputDirectory.Kind.COMPARISON;
+    return CompareCommand.run(methods, c, "vanilla", null, out, false, false, again, System.out, cmp -> System.out.println(cmp.verdict(0.95)));
   }
 }

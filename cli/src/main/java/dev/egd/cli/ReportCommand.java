@@ -16,6 +16,7 @@ final class ReportCommand implements Callable<Integer> {
     Report r = Report.of(dir);
     r.write();
     System.out.print(r.table());
+    for (var e : r.unusable.entrySet()) System.out.println("not used: " + e.getKey().dir() + ": " + e.getValue());
     System.out.println("report: " + dir.resolve("report.html") + " (and report.md, stats.json)");
     return 0;
   }

@@ -61,21 +61,47 @@ final class SweepSpec {
   final List<String> gridKeys = new ArrayList<>();
   final Map<String, Map<String, String>> methodFlags;
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final YAMLFactory YAML_FACTORY = YAMLFactory.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  private static final ObjectMapper YAML = new ObjectMapper(YAML_FACTORY);
+  /** Largest spec file read: a spec is a page of text. */
+  static final long MAX_SPEC_BYTES = 1 << 20;
+  /** Most runs a sweep may have. */
+  static final long MAX_RUNS = 100_000;
 
   static SweepSpec read(Path file) {
-    if (!Files.isRegularFile(file)) throw new BadInput("sweep spec " + file + " does not exist");
+    if (!Files.isRegularFile(file)) throw new BadInput("sweep spec " + file + " does not exist (or is not a file)");
     JsonNode root;
     try {
-      root = YAML.readTree(file.toFile());
+      if (Files.size(file) > MAX_SPEC_BYTES) throw new BadInput(file + ": larger than " + MAX_SPEC_BYTES + " bytes; a sweep spec is a page of YAML");
+      String text = Files.readString(file);
+      refuseAliases(file, text);
+      root = YAML.readTree(text);
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new BadInput(file + ": not UTF-8 text");
     } catch (IOException e) {
-      throw new BadInput(file + ": not valid YAML: " + e.getMessage().split("\n")[0]);
+      String m = String.valueOf(e.getMessage()).split("\n")[0];
+      if (m.contains("Duplicate field")) throw new BadInput(file + ": " + m.replace("Duplicate field", "a key is given twice:"));
+      throw new BadInput(file + ": not valid YAML: " + m);
     }
     return new SweepSpec(file.toString(), root, null);
   }
 
+  /** YAML aliases (*name) would be read as the alias's name, not its value: refused rather than misread. */
+  private static void refuseAliases(Path file, String text) throws IOException {
+    try (com.fasterxml.jackson.dataformat.yaml.YAMLParser p = (com.fasterxml.jackson.dataformat.yaml.YAMLParser) YAML_FACTORY.createParser(text)) {
+      while (p.nextToken() != null) {
+        if (p.isCurrentAlias())
+          throw new BadInput(file + ": line " + p.currentLocation().getLineNr() + ": YAML aliases (*" + p.getText()
+              + ") are not supported; write the value out");
+      }
+    }
+  }
+
   /** @param runRoot where run directories go (null: decided later by {@link #placeRuns}) */
-  SweepSpec(String source, JsonNode root, Path runRoot) {
+  SweepSpec(String source, JsonNode root, Path runRoot) { this(source, root, runRoot, null); }
+
+  /** As above, reporting progress to {@code progress} (every 2 s) while a large spec is checked. */
+  SweepSpec(String source, JsonNode root, Path runRoot, java.io.PrintStream progress) {
     this.source = source;
     if (root == null || !root.isObject()) throw bad("", "the spec must be a mapping of fields (" + String.join(", ", FIELDS) + ")");
     this.tree = (ObjectNode) root.deepCopy();
@@ -84,6 +110,8 @@ final class SweepSpec {
       if (!FIELDS.contains(f)) throw bad(f, "unknown field; valid fields: " + String.join(", ", FIELDS));
     }
     name = text(root, "name", "sweep");
+    if (!name.matches("[A-Za-z0-9._-]{1,100}") || name.equals(".") || name.equals(".."))
+      throw bad("name", "letters, digits and . _ - only (it names a directory), at most 100: " + name);
     JsonNode m = root.get("methods");
     if (m == null) throw bad("methods", "required: a list of methods, e.g. [vanilla, egd]");
     methods = new ArrayList<>();
@@ -153,7 +181,8 @@ final class SweepSpec {
           if (e.getKey().equals("name")) cname = scalar(e.getValue(), at + ".name");
           else f.put(e.getKey(), scalar(e.getValue(), at + "." + e.getKey()));
         }
-        if (cname == null || !cname.matches("[A-Za-z0-9._=-]+")) throw bad(at + ".name", "required, letters, digits and . _ = - only: " + cname);
+        if (cname == null || !cname.matches("[A-Za-z0-9._=-]{1,100}") || cname.equals(".") || cname.equals(".."))
+          throw bad(at + ".name", "required, letters, digits and . _ = - only (it names a directory), at most 100: " + cname);
         if (configNames.contains(cname)) throw bad(at + ".name", "repeats " + cname);
         configNames.add(cname);
         configFlags.add(f);
@@ -172,10 +201,14 @@ final class SweepSpec {
         if (e.getValue().isEmpty()) throw bad(at, "empty list: give at least one value");
         List<String> vals = new ArrayList<>();
         for (int i = 0; i < e.getValue().size(); i++) vals.add(scalar(e.getValue().get(i), at + "[" + i + "]"));
+        refuseRepeats(at, e.getKey(), vals);
         gridKeys.add(e.getKey());
         gridValues.add(vals);
       }
     }
+    long count = (long) configNames.size() * methods.size() * seeds.size();
+    for (List<String> vals : gridValues) count = count > MAX_RUNS ? count : count * vals.size();
+    if (count > MAX_RUNS) throw bad("grid", "more than " + MAX_RUNS + " runs (configurations x grid x methods x seeds): make it smaller");
     List<Map<String, String>> combos = new ArrayList<>();
     combos.add(new LinkedHashMap<>());
     for (int g = 0; g < gridKeys.size(); g++) {
@@ -225,6 +258,8 @@ final class SweepSpec {
     }
 
     // every run, each built (and so validated) once per configuration, combination and method
+    Map<String, String> placed = new java.util.HashMap<>();
+    long lastProgress = System.nanoTime();
     for (int ci = 0; ci < configNames.size(); ci++) {
       for (Map<String, String> combo : combos) {
         String gridLabel = label(combo);
@@ -249,11 +284,38 @@ final class SweepSpec {
           c = c.with(RunConfig.THREADS, threads).with(RunConfig.CHECKPOINT_EVERY, checkpointEvery).with(RunConfig.METHOD, method);
           validate(c, method, all, configFlags.get(ci), combo, ci);
           for (long seed : seeds) {
-            Path dir = Path.of(configNames.get(ci) + (gridLabel.isEmpty() ? "" : "__" + gridLabel), method, "seed" + seed);
-            runs.add(new Run(configNames.get(ci), gridLabel, method, seed, c.with(RunConfig.SEED, seed), runRoot == null ? dir : runRoot.resolve(dir)));
+            Path dir = Path.of(configNames.get(ci) + (gridLabel.isEmpty() ? "" : "__" + gridLabel), method.replaceAll("[^A-Za-z0-9._+-]", "_"), "seed" + seed);
+            String clash = placed.put(dir.toString(), configNames.get(ci) + " " + label(combo) + " " + method);
+            if (clash != null)
+              throw bad("grid", "two runs would share the directory " + dir + " (" + clash + " and " + configNames.get(ci) + " " + label(combo) + " " + method
+                  + "): grid values must differ after their labels are made file-safe");
+            Path full = runRoot == null ? dir : runRoot.resolve(dir).normalize();
+            if (runRoot != null && !full.startsWith(runRoot.normalize())) throw bad("configs", "a run directory would leave the sweep directory: " + dir);
+            runs.add(new Run(configNames.get(ci), gridLabel, method, seed, c.with(RunConfig.SEED, seed), full));
+          }
+          if (progress != null && System.nanoTime() - lastProgress > 2_000_000_000L) {
+            lastProgress = System.nanoTime();
+            progress.printf(Locale.ROOT, "egd sweep: %d of %d runs checked...%n", runs.size(), count);
           }
         }
       }
+    }
+  }
+
+  /** Two grid values that mean the same setting (0.001 and 1e-3) would be one run counted twice. */
+  private void refuseRepeats(String at, String key, List<String> vals) {
+    String name = key.replace('-', '_');
+    if (RunConfig.settings().stream().noneMatch(st -> st.name().equals(name))) return; // reported as not a flag later
+    Map<Object, String> seen = new LinkedHashMap<>();
+    for (String v : vals) {
+      Object parsed;
+      try {
+        parsed = RunConfig.setting(name).parse(v);
+      } catch (ValidationException x) {
+        return; // reported with the run that has it
+      }
+      String before = seen.put(parsed, v);
+      if (before != null) throw bad(at, "lists the same value twice (" + before + " and " + v + "): one run would be counted twice");
     }
   }
 
@@ -316,5 +378,10 @@ final class SweepSpec {
   /** The same sweep rooted at dir. */
   SweepSpec placeRuns(Path dir) {
     return new SweepSpec(source, tree, dir);
+  }
+
+  /** The same sweep rooted at dir, with progress while it is checked. */
+  SweepSpec placeRuns(Path dir, java.io.PrintStream progress) {
+    return new SweepSpec(source, tree, dir, progress);
   }
 }

@@ -2,11 +2,13 @@ package dev.egd.cli;
 
 import dev.egd.experiment.Experiment;
 import dev.egd.experiment.Experiments;
+import dev.egd.experiment.OutputDirectory;
 import dev.egd.experiment.RunConfig;
 import dev.egd.experiment.RunDirectory;
 import dev.egd.train.RunResult;
 import dev.egd.train.Trainer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,6 +35,9 @@ final class TrainCommand implements Callable<Integer> {
       + "The finished run is bit-identical to one never interrupted.")
   boolean resume;
 
+  @Option(names = "--force", description = "Use --out even though it holds a run (finished or interrupted): its files are cleared first.")
+  boolean force;
+
   /** Parses train arguments as the command line would; throws picocli's ParameterException. */
   static TrainCommand parse(java.util.List<String> args) {
     TrainCommand cmd = new TrainCommand();
@@ -49,45 +54,33 @@ final class TrainCommand implements Callable<Integer> {
   @Override public Integer call() throws Exception {
     Experiment ex = Experiments.build(config());
     Path dir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "%s-%s-seed%d", ex.label(), ex.method(), ex.seed()));
-    RunFiles.checkWritable(dir, "--out");
-    if (resume) {
-      if (out == null) throw new BadInput("--resume needs --out, the run directory to continue");
-      RunDirectory.readCheckpoint(dir, ex.settingsRecord()); // checked before anything is written
+    if (resume && out == null) throw new BadInput("--resume needs --out, the run directory to continue");
+    if (resume && force) throw new BadInput("--resume and --force exclude each other: continue the run, or start it afresh");
+    OutputDirectory.checkUsable(dir, "out");
+    if (resume) RunDirectory.readCheckpoint(dir, ex.settingsRecord()); // whole and of these settings, before anything is written
+    try (OutputDirectory.Lock lock = OutputDirectory.claimRun(dir, ex.settingsRecord(), resume, force, "egd train --out " + dir)) {
+      return train(ex, dir);
     }
+  }
+
+  private Integer train(Experiment ex, Path dir) throws Exception {
     if (!quiet) {
       System.out.printf("egd train: %s%n  model %s%n  transform %s%n  -> %s%n", ex.split().description(), ex.model().describe(),
           ex.transform().describe(), dir);
     }
     Trainer trainer = ex.trainer();
-    // Ctrl-C: stop at the next evaluation, checkpoint, write the summary, then let the JVM exit.
-    Thread hook = new Thread(() -> {
-      trainer.requestStop();
-      try {
-        trainer.awaitFinish(60_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    try (StopOnSignal signals = new StopOnSignal(() -> List.of(trainer))) {
+      ProgressDisplay display = new ProgressDisplay(ex.method(), ex.settings().epochs(), ex.settings().target(), ProgressDisplay.auto(quiet), System.out);
+      RunResult r = RunDirectory.run(dir, ex, trainer, resume, display, RunCharts.INSTANCE).result();
+      if (!quiet || r.status().equals("diverged")) printOutcome(ex.method(), r, dir);
+      System.out.flush();
+      switch (r.status()) {
+        case "diverged": return Main.EXIT_DIVERGED;
+        case "interrupted": return Main.EXIT_INTERRUPTED;
+        default: return 0;
       }
-    });
-    Runtime.getRuntime().addShutdownHook(hook);
-    RunResult r;
-    ProgressDisplay display = new ProgressDisplay(ex.method(), ex.settings().epochs(), ex.settings().target(), ProgressDisplay.auto(quiet), System.out);
-    try {
-      r = RunDirectory.run(dir, ex, trainer, resume, display, RunCharts.INSTANCE).result();
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is exiting because of the interrupt; the run already stopped and wrote its files
-      }
-    }
-    if (!quiet || r.status().equals("diverged")) printOutcome(ex.method(), r, dir);
-    switch (r.status()) {
-      case "diverged": return Main.EXIT_DIVERGED;
-      case "interrupted": return Main.EXIT_INTERRUPTED;
-      default: return 0;
     }
   }
-
   private static void printOutcome(String method, RunResult r, Path dir) {
     if (r.status().equals("diverged")) System.err.println("egd: run diverged: " + r.message());
     String reached = r.epochsToTarget() == null

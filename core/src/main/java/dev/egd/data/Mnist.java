@@ -44,6 +44,7 @@ public final class Mnist {
       if (ti != null) test = read(ti, tl, dir + "/t10k-*");
       source = "MNIST from " + dir;
     }
+    if (train.size < (test == null ? 2 : 1)) throw dev.egd.ValidationException.of("data", source + " has " + train.size + " images: too few to train and test");
     int limit = test == null ? train.size - 1 : train.size;
     if (trainPoints > limit)
       throw new dev.egd.ValidationException("train_points", "must be in [1, " + limit + "] for " + source, trainPoints);
@@ -80,8 +81,20 @@ public final class Mnist {
   }
 
   static Dataset read(InputStream images, InputStream labels, String what) throws IOException {
+    try {
+      return readChecked(images, labels, what);
+    } catch (dev.egd.ValidationException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw dev.egd.ValidationException.of("data", e.getMessage());
+    }
+  }
+
+  private static Dataset readChecked(InputStream images, InputStream labels, String what) throws IOException {
     if (images == null || labels == null) throw new IllegalStateException(what + " is missing from the jar");
     Idx.Images im = Idx.readImages(images, what + " images");
+    if (im.rows() != 28 || im.cols() != 28)
+      throw dev.egd.ValidationException.of("data", what + ": the images are " + im.rows() + "x" + im.cols() + "; MNIST's are 28x28");
     int[] lab = Idx.readLabels(labels, what + " labels");
     if (im.count() != lab.length)
       throw new IllegalArgumentException(what + ": " + im.count() + " images but " + lab.length + " labels");

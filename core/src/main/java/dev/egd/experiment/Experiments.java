@@ -153,6 +153,7 @@ public final class Experiments {
         c.require(RunConfig.STOP_AFTER), c.require(RunConfig.THREADS), c.require(RunConfig.SEED), c.require(RunConfig.DROP_LAST),
         TrainSettings.TrainMetrics.valueOf(c.require(RunConfig.TRAIN_METRICS).toUpperCase(Locale.ROOT)), c.require(RunConfig.EVAL_EVERY));
     Check.atLeast("checkpoint_every", c.require(RunConfig.CHECKPOINT_EVERY), 0);
+    checkMemory(task, c, method);
     Task.Problem problem = task.build(c);
     int trainSize = problem.split().train().size;
     if (c.require(RunConfig.BATCH) > trainSize)
@@ -197,6 +198,48 @@ public final class Experiments {
       default: all.add(Transforms.sgd(lr));
     }
     return Transforms.chain(all);
+  }
+
+  /** The fraction of the JVM's heap limit a run may plan to use (the rest is slack for the JVM and copies). */
+  static final double MEMORY_SHARE = 0.8;
+
+  /**
+   * Refuses a run whose estimated memory exceeds what this JVM may use, before anything is allocated,
+   * naming the setting that drives the largest part.
+   */
+  static void checkMemory(Task task, RunConfig c, String method) {
+    for (Setting<?> s : List.of(RunConfig.WIDTH, RunConfig.BATCH, RunConfig.DEPTH, RunConfig.HEADS, RunConfig.P, RunConfig.N,
+        RunConfig.TRAIN_SIZE, RunConfig.TEST_SIZE, RunConfig.TRAIN_POINTS)) {
+      Object v = c.get(s);
+      if (v instanceof Integer && (Integer) v < 1 && s != RunConfig.DEPTH) throw new ValidationException(s.name(), "must be >= 1", v);
+    }
+    Map<Setting<?>, Double> parts = new LinkedHashMap<>(task.memory(c));
+    double params = task.parameterCount(c);
+    double state = 0;
+    for (Methods.Method m : Methods.parse(method)) {
+      if (m.name().equals("grokfast-ema")) state += params;
+      if (m.name().equals("grokfast-ma")) parts.merge(RunConfig.MA_WINDOW, 4.0 * params * (c.require(RunConfig.MA_WINDOW) + 2), Double::sum);
+      if (m.switchable()) state += params; // a scratch copy of the selected matrices, and decomposition workspaces
+    }
+    if (!c.require(RunConfig.OPTIMIZER).equals("sgd")) state += 2 * params;
+    parts.merge(RunConfig.WIDTH, 4 * state, Double::sum);
+    double total = 0;
+    Setting<?> largest = RunConfig.WIDTH;
+    for (var e : parts.entrySet()) {
+      total += Math.max(0, e.getValue());
+      if (e.getValue() > parts.getOrDefault(largest, 0.0)) largest = e.getKey();
+    }
+    double limit = Runtime.getRuntime().maxMemory() * MEMORY_SHARE;
+    if (!(total <= limit)) {
+      throw new ValidationException(largest.name(), String.format(Locale.ROOT,
+          "makes the run need an estimated %s of memory, more than this JVM may use (%s); lower it, or raise the JVM's limit "
+              + "(EGD_JAVA_OPTS=-Xmx%dg)", gib(total), gib(limit), (long) Math.min(1e12, Math.max(2, Math.ceil(total / MEMORY_SHARE / (1L << 30)) + 1))),
+          c.get(largest));
+    }
+  }
+
+  private static String gib(double bytes) {
+    return String.format(Locale.ROOT, "%.3g GiB", bytes / (1L << 30));
   }
 
   /** How many singular values from each end spectrum.csv keeps; 0: all. */

@@ -9,6 +9,7 @@ import dev.egd.nn.MseOneHot;
 import dev.egd.util.Rng;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -68,5 +69,20 @@ final class MnistTask implements Task {
     out.put("train_points", c.get(RunConfig.TRAIN_POINTS));
     out.put("hidden_layers", c.get(RunConfig.DEPTH));
     out.put("init_scale", c.get(RunConfig.INIT_SCALE));
+  }
+
+  @Override public double parameterCount(RunConfig c) {
+    double w = c.require(RunConfig.WIDTH), depth = Math.max(1, c.require(RunConfig.DEPTH));
+    return 784 * w + w + (depth - 1) * (w * w + w) + 10 * w + 10;
+  }
+
+  @Override public Map<Setting<?>, Double> memory(RunConfig c) {
+    long w = c.require(RunConfig.WIDTH), depth = Math.max(1, c.require(RunConfig.DEPTH)), threads = c.require(RunConfig.THREADS);
+    long rows = Math.max(c.require(RunConfig.BATCH), 512);
+    Map<Setting<?>, Double> m = new LinkedHashMap<>();
+    m.put(RunConfig.DATA, 1.0 * 4L * 70_000 * 785 * 2); // at most the full MNIST, read and split
+    m.put(RunConfig.WIDTH, 1.0 * 4 * parameterCount(c) * (2 + threads));
+    m.put(RunConfig.BATCH, 1.0 * 4 * threads * rows * (784 + 3 * depth * w + 30));
+    return m;
   }
 }

@@ -5,6 +5,7 @@ import dev.egd.data.Split;
 import dev.egd.nn.CrossEntropy;
 import dev.egd.nn.Mlp;
 import dev.egd.util.Rng;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,5 +44,20 @@ final class ModularTask implements Task {
     out.put("op", c.get(RunConfig.OP));
     out.put("p", c.get(RunConfig.P));
     out.put("train_fraction", c.get(RunConfig.TRAIN_FRACTION));
+  }
+
+  @Override public double parameterCount(RunConfig c) {
+    double p = c.require(RunConfig.P), w = c.require(RunConfig.WIDTH);
+    return 2 * p * w + w + w * p;
+  }
+
+  @Override public Map<Setting<?>, Double> memory(RunConfig c) {
+    long p = c.require(RunConfig.P), w = c.require(RunConfig.WIDTH), threads = c.require(RunConfig.THREADS);
+    long rows = Math.max(c.require(RunConfig.BATCH), 512);
+    Map<Setting<?>, Double> m = new LinkedHashMap<>();
+    m.put(RunConfig.P, 1.0 * 4 * p * p * 6); // every pair: two inputs and a label, in the full set and its split
+    m.put(RunConfig.WIDTH, 1.0 * 4 * parameterCount(c) * (2 + threads));
+    m.put(RunConfig.BATCH, 1.0 * 4 * threads * rows * (3 * w + 3 * p));
+    return m;
   }
 }

@@ -8,6 +8,7 @@ import dev.egd.nn.Mlp;
 import dev.egd.nn.SquaredError;
 import dev.egd.util.Rng;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -68,5 +69,21 @@ final class ParityTask implements Task {
     out.put("secret", c.get(RunConfig.SECRET));
     out.put("train_size", c.get(RunConfig.TRAIN_SIZE));
     out.put("test_size", c.get(RunConfig.TEST_SIZE));
+  }
+
+  @Override public double parameterCount(RunConfig c) {
+    double n = c.require(RunConfig.N), w = c.require(RunConfig.WIDTH);
+    return n * w + w + w;
+  }
+
+  @Override public Map<Setting<?>, Double> memory(RunConfig c) {
+    long n = c.require(RunConfig.N), w = c.require(RunConfig.WIDTH), threads = c.require(RunConfig.THREADS);
+    long rows = Math.max(c.require(RunConfig.BATCH), 512);
+    Map<Setting<?>, Double> m = new LinkedHashMap<>();
+    m.put(RunConfig.TRAIN_SIZE, 1.0 * 4L * c.require(RunConfig.TRAIN_SIZE) * (n + 1));
+    m.put(RunConfig.TEST_SIZE, 1.0 * 4L * c.require(RunConfig.TEST_SIZE) * (n + 1));
+    m.put(RunConfig.WIDTH, 1.0 * 4 * parameterCount(c) * (2 + threads));
+    m.put(RunConfig.BATCH, 1.0 * 4 * threads * rows * (n + 3 * w + 2));
+    return m;
   }
 }

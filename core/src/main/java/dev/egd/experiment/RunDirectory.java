@@ -93,6 +93,41 @@ public final class RunDirectory {
     }
   }
 
+  /**
+   * A finished run read back from its directory (summary.json, metrics.csv, timing.csv), as the run
+   * returned it; throws a {@link ValidationException} of {@code out} when the files are missing or
+   * malformed.
+   */
+  public static RunResult load(Path dir) {
+    Map<String, Object> s = OutputDirectory.readSummary(dir);
+    if (s == null) throw new ValidationException("out", "holds no readable " + SUMMARY, dir);
+    try {
+      List<String> metrics = Files.readAllLines(dir.resolve(METRICS)), timing = Files.readAllLines(dir.resolve(TIMING));
+      List<EpochRecord> history = new ArrayList<>();
+      for (int i = 1; i < metrics.size(); i++) {
+        String[] f = metrics.get(i).split(","), t = i < timing.size() ? timing.get(i).split(",") : new String[] {"", "NaN"};
+        history.add(new EpochRecord(Long.parseLong(f[0]), Long.parseLong(f[1]), num(f[2]), num(f[3]), num(f[4]), num(f[5]), num(f[6]),
+            num(t[1]), f[7].equals("1")));
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> stats = s.get("transform_stats") instanceof Map ? (Map<String, Object>) s.get("transform_stats") : Map.of();
+      Map<String, Double> phases = new LinkedHashMap<>();
+      if (s.get("phase_seconds") instanceof Map) for (var e : ((Map<?, ?>) s.get("phase_seconds")).entrySet()) phases.put(String.valueOf(e.getKey()), ((Number) e.getValue()).doubleValue());
+      return new RunResult((String) s.get("status"), (String) s.get("message"), ((Number) s.get("epochs_run")).longValue(),
+          ((Number) s.get("steps_run")).longValue(), longOrNull(s.get("epochs_to_target")), longOrNull(s.get("steps_to_target")),
+          s.get("seconds_to_target") == null ? null : ((Number) s.get("seconds_to_target")).doubleValue(), ((Number) s.get("target")).doubleValue(),
+          history.isEmpty() ? null : history.get(history.size() - 1), ((Number) s.get("seconds_total")).doubleValue(),
+          s.get("seconds_per_epoch") == null ? Double.NaN : ((Number) s.get("seconds_per_epoch")).doubleValue(),
+          ((Number) s.get("setup_seconds")).doubleValue(), history, stats, phases);
+    } catch (IOException | RuntimeException e) {
+      throw new ValidationException("out", "holds a run whose files cannot be read back (" + e.getMessage() + ")", dir);
+    }
+  }
+
+  private static double num(String v) { return v.equals("nan") ? Double.NaN : Double.parseDouble(v); }
+
+  private static Long longOrNull(Object o) { return o == null ? null : ((Number) o).longValue(); }
+
   /** Whether {@code dir} holds a checkpoint to resume from. */
   public static boolean hasCheckpoint(Path dir) { return Files.isRegularFile(dir.resolve(CHECKPOINT)); }
 

@@ -32,6 +32,15 @@ public interface Task {
   /** Adds the task's own settings to a run's recorded configuration, in the order a reader expects them. */
   void record(RunConfig resolved, Map<String, Object> out);
 
+  /**
+   * An estimate, before anything is allocated, of the memory the run's data, model and per-thread
+   * buffers take, in bytes (as doubles: an absurd setting must not overflow), split by the setting that drives each part (so an error can name it).
+   */
+  Map<Setting<?>, Double> memory(RunConfig resolved);
+
+  /** The number of parameters the model will have (float32 each), from the resolved settings alone. */
+  double parameterCount(RunConfig resolved);
+
   /** What a task builds. */
   record Problem(Split split, Model model, Loss loss) {}
 }

@@ -5,6 +5,7 @@ import dev.egd.data.Split;
 import dev.egd.nn.CrossEntropy;
 import dev.egd.nn.Transformer;
 import dev.egd.util.Rng;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -52,5 +53,20 @@ final class TransformerTask implements Task {
     out.put("op", c.get(RunConfig.OP));
     out.put("p", c.get(RunConfig.P));
     out.put("train_fraction", c.get(RunConfig.TRAIN_FRACTION));
+  }
+
+  @Override public double parameterCount(RunConfig c) {
+    double v = c.require(RunConfig.P) + 2.0, d = c.require(RunConfig.WIDTH), depth = c.require(RunConfig.DEPTH);
+    return v * d + 4 * d + depth * (12 * d * d + 13 * d) + 2 * d + d * v;
+  }
+
+  @Override public Map<Setting<?>, Double> memory(RunConfig c) {
+    long p = c.require(RunConfig.P), d = c.require(RunConfig.WIDTH), depth = c.require(RunConfig.DEPTH), heads = c.require(RunConfig.HEADS);
+    long threads = c.require(RunConfig.THREADS), rows = Math.max(c.require(RunConfig.BATCH), 512);
+    Map<Setting<?>, Double> m = new LinkedHashMap<>();
+    m.put(RunConfig.P, 1.0 * 4 * p * p * 10);
+    m.put(RunConfig.WIDTH, 1.0 * 4 * parameterCount(c) * (2 + threads));
+    m.put(RunConfig.BATCH, 1.0 * 4 * threads * 2 * rows * 4 * (depth * (24 * d + heads * 4) + 2 * (p + 2) + 10 * d));
+    return m;
   }
 }

@@ -10,8 +10,10 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Chooses the parameters a transform acts on, by name or kind. Matrix transforms (EGD, column
- * normalisation) take {@link #first}, {@link #all} or {@link #matching}, which select matrices only
- * (rows &gt; 1 and cols &gt; 1); weight decay takes {@link #weights}.
+ * normalisation) take {@link #first} (the first weight matrix), {@link #all} (every weight, matrices and
+ * vectors) or {@link #matching} (any parameter by name); weight decay takes {@link #weights}. A vector
+ * parameter is a 1 x n or n x 1 matrix: its one singular direction is the vector itself, so EGD makes
+ * its gradient g into g / ||g||, and column normalisation does the same to each column.
  */
 public final class ParamSelector {
   private enum Rule { FIRST, ALL, REGEX, WEIGHTS }
@@ -31,13 +33,13 @@ public final class ParamSelector {
   /** The first weight matrix, as in the EGD paper. */
   public static ParamSelector first() { return new ParamSelector(Rule.FIRST, "first", null, "egd_layers"); }
 
-  /** Every weight matrix (not embeddings, biases or gains). */
+  /** Every weight, matrices and vectors (not embeddings, biases or gains). */
   public static ParamSelector all() { return new ParamSelector(Rule.ALL, "all", null, "egd_layers"); }
 
   /** Every parameter of kind {@link Tensor.Kind#WEIGHT}, matrices and vectors: what L2 weight decay acts on. */
   public static ParamSelector weights() { return new ParamSelector(Rule.WEIGHTS, "weights", null, "wd"); }
 
-  /** Every matrix parameter whose full name matches the regular expression. */
+  /** Every parameter whose full name matches the regular expression. */
   public static ParamSelector matching(String regex) { return matching(regex, "egd_layers"); }
 
   private static ParamSelector matching(String regex, String parameter) {
@@ -75,17 +77,16 @@ public final class ParamSelector {
         continue;
       }
       boolean matrix = t.rows > 1 && t.cols > 1;
-      if (!matrix) continue;
       candidates.add(t.name);
       if (rule == Rule.REGEX) {
         if (pattern.matcher(t.name).matches()) out.add(i);
-      } else if (t.kind == Tensor.Kind.WEIGHT) {
+      } else if (t.kind == Tensor.Kind.WEIGHT && (matrix || rule == Rule.ALL)) {
         out.add(i);
         if (rule == Rule.FIRST) break;
       }
     }
     if (out.isEmpty() && rule != Rule.WEIGHTS)
-      throw new ValidationException(parameter, "matches no matrix parameter; have " + candidates, "'" + spec + "'");
+      throw new ValidationException(parameter, "matches no parameter; have " + candidates, "'" + spec + "'");
     return out.stream().mapToInt(Integer::intValue).toArray();
   }
 

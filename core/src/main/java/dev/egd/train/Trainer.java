@@ -37,6 +37,13 @@ public final class Trainer {
   static final long STREAM_SHUFFLE = 0x5417L;
   /** A batch is split over threads only in shards of at least this many rows: smaller ones cost more in hand-offs than they save. */
   static final int MIN_SHARD_ROWS = 128;
+  /**
+   * The blow-up rule for explosions that stay finite: a run has diverged when, at an evaluation, the
+   * weights' norm exceeds this multiple of their norm at the start, or the training loss this multiple of
+   * the first evaluation's (and of 1). No run that learns comes near either (the papers' runs stay
+   * within 10x of both).
+   */
+  public static final double BLOW_UP = 1e4;
 
   private final Model model;
   private final Loss loss;
@@ -113,6 +120,7 @@ public final class Trainer {
       if (last != null) testAccuracy.report(last.testAcc(), last.epoch());
       listener.onResume(List.copyOf(state.history));
     }
+    if (resumeFrom == null) state.initialWeightNorm = params.norm(Tensor.Kind.WEIGHT);
     double setup = (System.nanoTime() - t0) / 1e9;
     long start = System.nanoTime() - (long) (state.secondsBefore * 1e9);
     int stepsPerEpoch = stepsPerEpoch(train.size, settings.batch(), settings.dropLast());
@@ -121,7 +129,15 @@ public final class Trainer {
     while (state.epoch < settings.epochs()) {
       if (state.nextBatch == 0) state.shuffle.shuffle(state.order, state.order.length);
       for (int b = state.nextBatch; b < stepsPerEpoch; b++) {
-        double batchLoss = step(b * settings.batch(), Math.min(settings.batch(), train.size - b * settings.batch()));
+        double batchLoss;
+        try {
+          batchLoss = step(b * settings.batch(), Math.min(settings.batch(), train.size - b * settings.batch()));
+        } catch (ArithmeticException e) { // a decomposition met non-finite or degenerate numbers
+          status = "diverged";
+          message = "the transforms failed at epoch " + (state.epoch + 1) + ", step " + (state.step + 1) + " (" + e.getMessage()
+              + "): the gradient is no longer finite; stopped, metrics so far kept";
+          break run;
+        }
         if (!Double.isFinite(batchLoss)) {
           status = "diverged";
           message = "loss became " + batchLoss + " at epoch " + (state.epoch + 1) + ", step " + (state.step + 1) + "; stopped, metrics so far kept";
@@ -141,13 +157,14 @@ public final class Trainer {
         }
         EpochRecord r = evaluate(evaluator, evalEpoch, start, listener);
         boolean complete = state.epochsToTarget != null && settings.stopAfter() >= 0 && evalEpoch - state.epochsToTarget >= settings.stopAfter();
-        boolean diverged = !Double.isFinite(r.trainLoss());
+        String blowUp = blowUp(r, state.initialWeightNorm);
+        boolean diverged = !Double.isFinite(r.trainLoss()) || blowUp != null;
         if (checkpoints != null && !diverged && !complete && !finalStep && (stopRequested || checkpoints.due(state.evaluations))) {
           checkpoints.save(state.checkpoint((System.nanoTime() - start) / 1e9, params, transform));
         }
         if (diverged) {
           status = "diverged";
-          message = "training loss became " + r.trainLoss() + " at epoch " + evalEpoch + "; stopped, metrics so far kept";
+          message = (blowUp != null ? blowUp : "training loss became " + r.trainLoss()) + " at epoch " + evalEpoch + "; stopped, metrics so far kept";
         } else if (complete) {
           status = "stopped-after-target";
         } else if (stopRequested) {
@@ -161,6 +178,16 @@ public final class Trainer {
       state.nextBatch = 0;
     }
     return finish(listener, status, message, start, setup);
+  }
+
+  /** Why an evaluation shows a finite blow-up ({@link #BLOW_UP}), or null. */
+  private String blowUp(EpochRecord r, double initialNorm) {
+    double firstLoss = state.history.get(0).trainLoss();
+    if (initialNorm > 0 && r.weightNorm() > BLOW_UP * initialNorm)
+      return String.format(java.util.Locale.ROOT, "the weights' norm grew to %.3g, over %.0e times its start (%.3g)", r.weightNorm(), BLOW_UP, initialNorm);
+    if (Double.isFinite(firstLoss) && r.trainLoss() > BLOW_UP * Math.max(1, firstLoss))
+      return String.format(java.util.Locale.ROOT, "the training loss grew to %.3g, over %.0e times its first value (%.3g)", r.trainLoss(), BLOW_UP, firstLoss);
+    return null;
   }
 
   /**

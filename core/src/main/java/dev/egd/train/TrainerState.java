@@ -18,7 +18,7 @@ import java.util.List;
  */
 final class TrainerState {
   static final String MAGIC = "egd-trainer-checkpoint";
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   /** Epochs completed, optimizer steps taken, evaluations made. */
   long epoch, step, evaluations;
@@ -32,6 +32,8 @@ final class TrainerState {
   final List<EpochRecord> history = new ArrayList<>();
   Long epochsToTarget, stepsToTarget;
   Double secondsToTarget;
+  /** The weights' norm before the first step (the blow-up rule compares against it). */
+  double initialWeightNorm = Double.NaN;
   /** Wall time of the run before this process took it over (resumed runs). */
   double secondsBefore;
   /** Nanoseconds by phase: forward/backward, transform, update, evaluation. */
@@ -60,7 +62,7 @@ final class TrainerState {
     }
     out.bool(epochsToTarget != null);
     if (epochsToTarget != null) out.i64(epochsToTarget).i64(stepsToTarget).f64(secondsToTarget);
-    out.f64(secondsNow);
+    out.f64(secondsNow).f64(initialWeightNorm);
     for (long v : phaseNanos) out.i64(v);
     out.tag("params");
     for (int i = 0; i < params.count(); i++) out.floats(params.get(i).data);
@@ -97,6 +99,7 @@ final class TrainerState {
       secondsToTarget = in.f64();
     }
     secondsBefore = in.f64();
+    initialWeightNorm = in.f64();
     for (int i = 0; i < phaseNanos.length; i++) phaseNanos[i] = in.i64();
     in.tag("params");
     for (int i = 0; i < params.count(); i++) in.floatsInto(params.get(i).data);

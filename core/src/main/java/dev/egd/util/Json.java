@@ -5,8 +5,10 @@ import java.util.Map;
 
 /**
  * Writes maps, lists, strings, numbers, booleans and null as indented JSON (the layout Jackson's
- * default pretty printer gives), so that core can record a run's summary without a JSON library.
- * Non-finite numbers are written as the strings "NaN", "Infinity" and "-Infinity", as Jackson does.
+ * default pretty printer gives), and reads JSON back into the same types, so that core can record and
+ * re-read a run's summary without a JSON library. Non-finite numbers are written as the strings "NaN",
+ * "Infinity" and "-Infinity", as Jackson does. Reading gives {@code Map<String, Object>} (insertion
+ * order), {@code List<Object>}, String, Long (integers that fit), Double, Boolean and null.
  */
 public final class Json {
   private Json() {}
@@ -88,5 +90,128 @@ public final class Json {
       }
     }
     sb.append('"');
+  }
+
+  /** Parses JSON text; throws IllegalArgumentException with the position of the first error. */
+  public static Object parse(String text) {
+    Reader r = new Reader(text);
+    r.space();
+    Object v = r.value(0);
+    r.space();
+    if (r.i != text.length()) throw r.error("trailing text");
+    return v;
+  }
+
+  private static final class Reader {
+    private static final int MAX_DEPTH = 200;
+    final String s;
+    int i;
+
+    Reader(String s) { this.s = s; }
+
+    IllegalArgumentException error(String what) { return new IllegalArgumentException("not valid JSON: " + what + " at character " + i); }
+
+    void space() {
+      while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+    }
+
+    Object value(int depth) {
+      if (depth > MAX_DEPTH) throw error("nested too deeply");
+      if (i >= s.length()) throw error("unexpected end");
+      char c = s.charAt(i);
+      if (c == '{') return object(depth);
+      if (c == '[') return array(depth);
+      if (c == '"') return string();
+      if (s.startsWith("true", i)) { i += 4; return Boolean.TRUE; }
+      if (s.startsWith("false", i)) { i += 5; return Boolean.FALSE; }
+      if (s.startsWith("null", i)) { i += 4; return null; }
+      return number();
+    }
+
+    Map<String, Object> object(int depth) {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      i++;
+      space();
+      if (i < s.length() && s.charAt(i) == '}') { i++; return m; }
+      while (true) {
+        space();
+        if (i >= s.length() || s.charAt(i) != '"') throw error("expected a key");
+        String k = string();
+        space();
+        if (i >= s.length() || s.charAt(i) != ':') throw error("expected ':'");
+        i++;
+        space();
+        if (m.containsKey(k)) throw error("duplicate key '" + k + "'");
+        m.put(k, value(depth + 1));
+        space();
+        if (i < s.length() && s.charAt(i) == ',') { i++; continue; }
+        if (i < s.length() && s.charAt(i) == '}') { i++; return m; }
+        throw error("expected ',' or '}'");
+      }
+    }
+
+    java.util.List<Object> array(int depth) {
+      java.util.List<Object> l = new java.util.ArrayList<>();
+      i++;
+      space();
+      if (i < s.length() && s.charAt(i) == ']') { i++; return l; }
+      while (true) {
+        space();
+        l.add(value(depth + 1));
+        space();
+        if (i < s.length() && s.charAt(i) == ',') { i++; continue; }
+        if (i < s.length() && s.charAt(i) == ']') { i++; return l; }
+        throw error("expected ',' or ']'");
+      }
+    }
+
+    String string() {
+      StringBuilder b = new StringBuilder();
+      i++;
+      while (i < s.length()) {
+        char c = s.charAt(i++);
+        if (c == '"') return b.toString();
+        if (c != '\\') { b.append(c); continue; }
+        if (i >= s.length()) break;
+        char e = s.charAt(i++);
+        switch (e) {
+          case 'n': b.append('\n'); break;
+          case 't': b.append('\t'); break;
+          case 'r': b.append('\r'); break;
+          case 'b': b.append('\b'); break;
+          case 'f': b.append('\f'); break;
+          case 'u':
+            if (i + 4 > s.length()) throw error("bad escape");
+            try {
+              b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+            } catch (NumberFormatException x) {
+              throw error("bad escape");
+            }
+            i += 4;
+            break;
+          default: b.append(e);
+        }
+      }
+      throw error("unterminated string");
+    }
+
+    Object number() {
+      int start = i;
+      while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) i++;
+      String t = s.substring(start, i);
+      if (t.isEmpty()) throw error("unexpected character '" + s.charAt(i) + "'");
+      try {
+        if (t.matches("-?\\d+")) {
+          try {
+            return Long.valueOf(t);
+          } catch (NumberFormatException big) {
+            return Double.valueOf(t);
+          }
+        }
+        return Double.valueOf(t);
+      } catch (NumberFormatException e) {
+        throw error("bad number '" + t + "'");
+      }
+    }
   }
 }
