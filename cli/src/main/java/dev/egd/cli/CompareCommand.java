@@ -1,6 +1,6 @@
 package dev.egd.cli;
 
-import dev.egd.experiment.Experiment;
+import dev.egd.experiment.TrainingRun;
 import dev.egd.experiment.Experiments;
 import dev.egd.experiment.OutputDirectory;
 import dev.egd.experiment.RunConfig;
@@ -8,7 +8,6 @@ import dev.egd.experiment.RunDirectory;
 import dev.egd.train.EpochRecord;
 import dev.egd.train.RunResult;
 import dev.egd.train.TrainListener;
-import dev.egd.train.Trainer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -72,9 +71,9 @@ final class CompareCommand implements Callable<Integer> {
     if (par < 1) throw new BadInput("--parallel must be >= 1: " + par);
     RunConfig base = given.has(RunConfig.THREADS) ? given : given.with(RunConfig.THREADS, Math.max(1, cores / par));
     // Build (and so validate) every run before writing anything.
-    List<Experiment> experiments = new ArrayList<>();
-    for (String m : methods) experiments.add(Experiments.build(base.with(RunConfig.METHOD, m), methods));
-    Experiment first = experiments.get(0);
+    List<TrainingRun> experiments = new ArrayList<>();
+    for (String m : methods) experiments.add(Experiments.prepare(base.with(RunConfig.METHOD, m), methods));
+    TrainingRun first = experiments.get(0);
     Path dir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "compare-%s-seed%d", first.label(), first.seed()));
     OutputDirectory.checkUsable(dir, "out");
     checkFree(dir, OutputDirectory.inspect(dir), resume, force);
@@ -104,11 +103,11 @@ final class CompareCommand implements Callable<Integer> {
     }
   }
 
-  private static int compare(List<Experiment> experiments, List<String> methods, String baseline, int par, Path dir, boolean quiet,
+  private static int compare(List<TrainingRun> experiments, List<String> methods, String baseline, int par, Path dir, boolean quiet,
       boolean resume, PrintStream console, java.util.function.Consumer<Comparison> after) throws Exception {
-    Experiment first = experiments.get(0);
+    TrainingRun first = experiments.get(0);
     if (!quiet) {
-      console.printf("egd compare: %s, seed %d; %d methods, %d at a time, %d thread(s) each -> %s%n", first.split().description(),
+      console.printf("egd compare: %s, seed %d; %d methods, %d at a time, %d thread(s) each -> %s%n", first.dataDescription(),
           first.seed(), methods.size(), par, first.settings().threads(), dir);
     }
 
@@ -118,14 +117,13 @@ final class CompareCommand implements Callable<Integer> {
       t.setDaemon(true);
       return t;
     });
-    List<Trainer> trainers = new ArrayList<>();
+    List<TrainingRun> trainers = new ArrayList<>();
     List<Future<RunResult>> futures = new ArrayList<>();
     List<List<dev.egd.train.SpectrumLogger.Record>> spectra = new ArrayList<>();
-    for (Experiment ex : experiments) {
+    for (TrainingRun ex : experiments) {
       List<dev.egd.train.SpectrumLogger.Record> spectrum = java.util.Collections.synchronizedList(new ArrayList<>());
       spectra.add(spectrum);
-      Trainer trainer = ex.trainer();
-      trainers.add(trainer);
+      trainers.add(ex);
       String name = ex.method();
       Path runDir = dir.resolve(name);
       OutputDirectory.Contents had = OutputDirectory.inspect(runDir);
@@ -142,7 +140,7 @@ final class CompareCommand implements Callable<Integer> {
       futures.add(pool.submit(() -> {
         status.started(name, ex.settings().epochs());
         try (OutputDirectory.Lock l = OutputDirectory.claimRun(runDir, ex.settingsRecord(), resumeRun, true, "egd compare --out " + dir)) {
-          RunDirectory.Outcome o = RunDirectory.run(runDir, ex, trainer, resumeRun, status.listener(name), RunCharts.INSTANCE);
+          RunDirectory.Outcome o = RunDirectory.run(runDir, ex, resumeRun, status.listener(name), RunCharts.INSTANCE);
           spectrum.addAll(o.spectrum());
           return o.result();
         }
@@ -153,10 +151,10 @@ final class CompareCommand implements Callable<Integer> {
     }
   }
 
-  private static int finish(List<Experiment> experiments, List<Future<RunResult>> futures, List<List<dev.egd.train.SpectrumLogger.Record>> spectra,
+  private static int finish(List<TrainingRun> experiments, List<Future<RunResult>> futures, List<List<dev.egd.train.SpectrumLogger.Record>> spectra,
       ExecutorService pool, StatusLine status, List<String> methods, String baseline, int par, Path dir, PrintStream console,
       java.util.function.Consumer<Comparison> after) throws Exception {
-    Experiment first = experiments.get(0);
+    TrainingRun first = experiments.get(0);
     List<Comparison.Row> rows = new ArrayList<>();
     try {
       for (int i = 0; i < experiments.size(); i++) rows.add(new Comparison.Row(experiments.get(i).method(), futures.get(i).get()));

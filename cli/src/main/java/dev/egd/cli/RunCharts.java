@@ -1,6 +1,6 @@
 package dev.egd.cli;
 
-import dev.egd.experiment.Experiment;
+import dev.egd.experiment.TrainingRun;
 import dev.egd.experiment.RunDirectory;
 import dev.egd.train.RunResult;
 import dev.egd.train.SpectrumLogger;
@@ -12,7 +12,7 @@ import java.util.List;
 final class RunCharts implements RunDirectory.Finished {
   static final RunCharts INSTANCE = new RunCharts();
 
-  @Override public void accept(Path dir, Experiment ex, RunResult r, List<SpectrumLogger.Record> spectrum) throws IOException {
+  @Override public void accept(Path dir, TrainingRun ex, RunResult r, List<SpectrumLogger.Record> spectrum) throws IOException {
     String title = ex.label() + ", " + ex.method() + ", seed " + ex.seed();
     List<Charts.Curve> curves = List.of(new Charts.Curve(ex.method(), r.history()));
     Charts.accuracy(dir.resolve("accuracy.png"), title, curves);

@@ -11,6 +11,9 @@ import picocli.CommandLine.Option;
  * which core fills in ({@link dev.egd.experiment.Experiments#resolve}).
  */
 public final class RunOptions {
+  @Option(names = "--engine", description = "What computes the run: egd (its own engine) or djl (Deep Java Library with PyTorch; ./egd fetches it on first use) (default: egd).")
+  String engine;
+
   @Option(names = "--task", description = "Task: modular, parity or mnist (default: modular).")
   String task;
 
@@ -24,7 +27,7 @@ public final class RunOptions {
   @Option(names = "--init-scale", description = "MNIST: multiplies PyTorch's default initialisation (default: 8.0).")
   Double initScale;
 
-  @Option(names = "--model", description = "mlp (2-layer ReLU MLP on one-hot inputs) or transformer (decoder reading 'a op b =', modular task) (default: mlp).")
+  @Option(names = "--model", description = "mlp (2-layer ReLU MLP on one-hot inputs), transformer (decoder reading 'a op b =', modular task) or cnn (LeNet-like, mnist task, --engine djl) (default: mlp).")
   String model;
 
   @Option(names = "--activation",

@@ -1,6 +1,6 @@
 package dev.egd.cli;
 
-import dev.egd.train.Trainer;
+import dev.egd.experiment.TrainingRun;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,9 +18,9 @@ final class StopOnSignal implements AutoCloseable {
   private final CountDownLatch done = new CountDownLatch(1);
   private final Thread hook;
 
-  StopOnSignal(Supplier<List<Trainer>> trainers) {
+  StopOnSignal(Supplier<List<? extends TrainingRun>> runs) {
     hook = new Thread(() -> {
-      trainers.get().forEach(Trainer::requestStop);
+      runs.get().forEach(TrainingRun::requestStop);
       try {
         done.await(GRACE_MILLIS, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {

@@ -2,12 +2,11 @@ package dev.egd.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.egd.experiment.Experiment;
+import dev.egd.experiment.TrainingRun;
 import dev.egd.experiment.Experiments;
 import dev.egd.experiment.OutputDirectory;
 import dev.egd.experiment.RunDirectory;
 import dev.egd.train.RunResult;
-import dev.egd.train.Trainer;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,22 +123,21 @@ final class SweepCommand implements Callable<Integer> {
       t.setDaemon(true);
       return t;
     });
-    List<Trainer> trainers = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<TrainingRun> trainers = java.util.Collections.synchronizedList(new ArrayList<>());
     java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
     List<Future<RunResult>> futures = new ArrayList<>();
     for (SweepSpec.Run r : todo) {
       futures.add(pool.submit(() -> {
         if (stopping.get()) return null;
         try {
-        Experiment ex = Experiments.build(r.settings(), s.methods);
-        Trainer trainer = ex.trainer();
-        trainers.add(trainer);
-        if (stopping.get()) trainer.requestStop();
+        TrainingRun ex = Experiments.prepare(r.settings(), s.methods);
+        trainers.add(ex);
+        if (stopping.get()) ex.requestStop();
         String name = r.group() + " " + r.method() + " s" + r.seed();
         status.started(name, ex.settings().epochs());
         boolean resume = RunDirectory.hasCheckpoint(r.dir());
         try (OutputDirectory.Lock l = OutputDirectory.claimRun(r.dir(), ex.settingsRecord(), resume, true, "egd sweep --out " + dir)) {
-          return RunDirectory.run(r.dir(), ex, trainer, resume, status.listener(name), RunCharts.INSTANCE).result();
+          return RunDirectory.run(r.dir(), ex, resume, status.listener(name), RunCharts.INSTANCE).result();
         }
         } catch (Exception | OutOfMemoryError e) { // one run's failure is recorded; the others go on
           String why = e instanceof dev.egd.ValidationException ? BadInput.of((dev.egd.ValidationException) e).getMessage()

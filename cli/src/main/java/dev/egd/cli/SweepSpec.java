@@ -336,7 +336,7 @@ final class SweepSpec {
   /** Builds the run as `train` would; an error names the spec field that set the setting at fault. */
   private void validate(RunConfig c, String method, Map<String, String> all, Map<String, String> config, Map<String, String> combo, int ci) {
     try {
-      Experiments.build(c, methods);
+      Experiments.prepare(c, methods);
     } catch (ValidationException e) {
       String key = e.parameter().replace('_', '-');
       String field;

@@ -1,12 +1,11 @@
 package dev.egd.cli;
 
-import dev.egd.experiment.Experiment;
+import dev.egd.experiment.TrainingRun;
 import dev.egd.experiment.Experiments;
 import dev.egd.experiment.OutputDirectory;
 import dev.egd.experiment.RunConfig;
 import dev.egd.experiment.RunDirectory;
 import dev.egd.train.RunResult;
-import dev.egd.train.Trainer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +51,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   @Override public Integer call() throws Exception {
-    Experiment ex = Experiments.build(config());
+    TrainingRun ex = Experiments.prepare(config(), List.of(config().get(RunConfig.METHOD, "egd")));
     Path dir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "%s-%s-seed%d", ex.label(), ex.method(), ex.seed()));
     if (resume && out == null) throw new BadInput("--resume needs --out, the run directory to continue");
     if (resume && force) throw new BadInput("--resume and --force exclude each other: continue the run, or start it afresh");
@@ -63,15 +62,14 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  private Integer train(Experiment ex, Path dir) throws Exception {
+  private Integer train(TrainingRun ex, Path dir) throws Exception {
     if (!quiet) {
-      System.out.printf("egd train: %s%n  model %s%n  transform %s%n  -> %s%n", ex.split().description(), ex.model().describe(),
-          ex.transform().describe(), dir);
+      System.out.printf("egd train: %s%n  model %s%n  transform %s%n  -> %s%n", ex.dataDescription(), ex.description().get("model"),
+          ex.description().get("transform"), dir);
     }
-    Trainer trainer = ex.trainer();
-    try (StopOnSignal signals = new StopOnSignal(() -> List.of(trainer))) {
+    try (StopOnSignal signals = new StopOnSignal(() -> List.of(ex))) {
       ProgressDisplay display = new ProgressDisplay(ex.method(), ex.settings().epochs(), ex.settings().target(), ProgressDisplay.auto(quiet), System.out);
-      RunResult r = RunDirectory.run(dir, ex, trainer, resume, display, RunCharts.INSTANCE).result();
+      RunResult r = RunDirectory.run(dir, ex, resume, display, RunCharts.INSTANCE).result();
       if (!quiet || r.status().equals("diverged")) printOutcome(ex.method(), r, dir);
       System.out.flush();
       switch (r.status()) {

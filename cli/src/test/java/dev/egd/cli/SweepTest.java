@@ -98,11 +98,10 @@ class SweepTest {
   /** Runs a configuration into dir and stops it after n evaluations, as Ctrl-C would (it checkpoints). */
   static void runAndStop(dev.egd.experiment.RunConfig c, Path dir, int n) throws Exception {
     dev.egd.experiment.Experiment ex = dev.egd.experiment.Experiments.build(c);
-    Trainer t = ex.trainer();
-    dev.egd.experiment.RunDirectory.run(dir, ex, t, false, new TrainListener() {
+    dev.egd.experiment.RunDirectory.run(dir, ex, false, new TrainListener() {
       int seen;
       @Override public void onEpoch(EpochRecord rec) {
-        if (++seen == n) t.requestStop();
+        if (++seen == n) ex.requestStop();
       }
     }, null);
   }

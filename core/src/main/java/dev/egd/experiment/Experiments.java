@@ -29,7 +29,7 @@ public final class Experiments {
   static final long STREAM_INIT = 0x1A17L;
 
   /** The settings every task reads (the method's own are in {@link Methods.Method#settings}). */
-  static final Set<Setting<?>> GENERAL = Set.of(RunConfig.TASK, RunConfig.MODEL, RunConfig.METHOD, RunConfig.SEED, RunConfig.SPLIT_SEED,
+  static final Set<Setting<?>> GENERAL = Set.of(RunConfig.ENGINE, RunConfig.TASK, RunConfig.MODEL, RunConfig.METHOD, RunConfig.SEED, RunConfig.SPLIT_SEED,
       RunConfig.WIDTH, RunConfig.LOSS, RunConfig.OPTIMIZER, RunConfig.LR, RunConfig.WD, RunConfig.BATCH, RunConfig.DROP_LAST,
       RunConfig.EPOCHS, RunConfig.TARGET, RunConfig.STOP_AFTER, RunConfig.TRAIN_METRICS, RunConfig.EVAL_EVERY, RunConfig.THREADS,
       RunConfig.CHECKPOINT_EVERY, RunConfig.LOG_SPECTRUM, RunConfig.SPECTRUM_EVERY, RunConfig.SPECTRUM_LAYERS, RunConfig.SPECTRUM_K,
@@ -41,9 +41,28 @@ public final class Experiments {
 
   private Experiments() {}
 
+  /**
+   * A run of any engine: egd's own ({@link #build}) unless the {@code engine} setting names another,
+   * which is looked up on the class path.
+   *
+   * @param methods the methods of the command the run belongs to (settings need only apply to one)
+   */
+  public static TrainingRun prepare(RunConfig given, List<String> methods) {
+    String engine = given.get(RunConfig.ENGINE, "egd");
+    if (engine.equals("egd")) return build(given, methods);
+    List<String> found = new ArrayList<>();
+    for (Engine e : java.util.ServiceLoader.load(Engine.class)) {
+      if (e.name().equals(engine)) return e.build(given, methods);
+      found.add(e.name());
+    }
+    throw new ValidationException("engine", "must be egd" + (found.isEmpty() ? "" : " or one of " + found)
+        + (engine.equals("djl") ? "; djl needs the egd-djl module on the class path (./egd puts it there when asked for)" : ""), engine);
+  }
+
   /** The task a configuration names ({@code task} and {@code model}). */
   public static Task task(RunConfig c) {
     String task = c.get(RunConfig.TASK, "modular"), model = c.get(RunConfig.MODEL, "mlp");
+    if (model.equals("cnn")) throw new ValidationException("model", "cnn runs on {engine} djl only", model);
     if (model.equals("transformer")) {
       if (!task.equals("modular")) throw new ValidationException("model", "transformer works on {task} modular only", task);
       return new TransformerTask();
@@ -60,7 +79,8 @@ public final class Experiments {
    * then the general ones.
    */
   public static RunConfig resolve(RunConfig given) {
-    RunConfig c = given.preset(RunConfig.TASK, "modular").preset(RunConfig.MODEL, "mlp").preset(RunConfig.METHOD, "egd");
+    RunConfig c = given.preset(RunConfig.TASK, "modular").preset(RunConfig.MODEL, "mlp").preset(RunConfig.METHOD, "egd")
+        .preset(RunConfig.ENGINE, "egd");
     String method = c.get(RunConfig.METHOD);
     Methods.parse(method);
     c = task(c).presets(c, method);
@@ -260,6 +280,7 @@ public final class Experiments {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("task", c.get(RunConfig.TASK));
     m.put("model", c.get(RunConfig.MODEL));
+    m.put("engine", c.get(RunConfig.ENGINE));
     task.record(c, m);
     boolean transformer = c.get(RunConfig.MODEL).equals("transformer");
     m.put("loss", c.get(RunConfig.LOSS));

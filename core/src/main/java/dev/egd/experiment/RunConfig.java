@@ -33,7 +33,8 @@ public final class RunConfig implements Serializable {
 
   // what runs
   public static final Setting<String> TASK = add(Setting.text("task", "the experiment", "modular", "parity", "mnist"));
-  public static final Setting<String> MODEL = add(Setting.text("model", "the network", "mlp", "transformer"));
+  public static final Setting<String> MODEL = add(Setting.text("model", "the network", "mlp", "transformer", "cnn"));
+  public static final Setting<String> ENGINE = add(Setting.text("engine", "what computes the run: egd, or another engine on the class path (djl)"));
   public static final Setting<String> METHOD = add(Setting.text("method", "the method: a registered name or several joined with +"));
   public static final Setting<Long> SEED = add(Setting.whole("seed", "seed of initialisation, shuffling and random sketches"));
   public static final Setting<Long> SPLIT_SEED = add(Setting.whole("split_seed", "seed of the data and the train/test split"));

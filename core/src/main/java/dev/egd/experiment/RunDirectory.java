@@ -7,7 +7,6 @@ import dev.egd.train.EpochRecord;
 import dev.egd.train.RunResult;
 import dev.egd.train.SpectrumLogger;
 import dev.egd.train.TrainListener;
-import dev.egd.train.Trainer;
 import dev.egd.util.Json;
 import java.io.BufferedWriter;
 import java.io.ByteArrayInputStream;
@@ -51,7 +50,7 @@ public final class RunDirectory {
 
   /** Called once a run's summary is written: draws its charts, say. */
   public interface Finished {
-    void accept(Path dir, Experiment experiment, RunResult result, List<SpectrumLogger.Record> spectrum) throws IOException;
+    void accept(Path dir, TrainingRun run, RunResult result, List<SpectrumLogger.Record> spectrum) throws IOException;
   }
 
   /** How a run went, with the spectrum records it made (empty unless the spectrum is logged). */
@@ -60,21 +59,20 @@ public final class RunDirectory {
   private RunDirectory() {}
 
   /**
-   * Runs {@code trainer} (made by {@code experiment.trainer()}) into {@code dir}: fresh, or continued from
+   * Trains {@code experiment} into {@code dir}: fresh, or continued from
    * the directory's checkpoint when {@code resume} is set (after checking that the checkpoint is whole
    * and was made with the same settings). Checkpoints every {@code checkpoint_every} evaluations and
    * whenever stopped early; removes the checkpoint once the run has ended any other way, so a directory
    * with a summary and no checkpoint holds a finished run.
    */
-  public static Outcome run(Path dir, Experiment experiment, Trainer trainer, boolean resume, TrainListener display, Finished finished)
-      throws IOException {
+  public static Outcome run(Path dir, TrainingRun experiment, boolean resume, TrainListener display, Finished finished) throws IOException {
     Map<String, Object> flags = experiment.settingsRecord();
-    if (resume) trainer.resumeFrom(readCheckpoint(dir, flags));
+    if (resume) experiment.resumeFrom(readCheckpoint(dir, flags));
     Files.createDirectories(dir);
     RunResult r;
     List<SpectrumLogger.Record> spectrum;
     try (Recorder rec = new Recorder(dir, experiment, display, resume, finished)) {
-      r = trainer.run(rec, new CheckpointFile(dir, experiment.config().require(RunConfig.CHECKPOINT_EVERY), flags));
+      r = experiment.run(rec, new CheckpointFile(dir, experiment.config().get(RunConfig.CHECKPOINT_EVERY, 0L), flags));
       rec.failure();
       spectrum = rec.spectrum;
     }
@@ -170,7 +168,7 @@ public final class RunDirectory {
   }
 
   /** The summary.json of a finished run. */
-  public static Map<String, Object> summary(Experiment experiment, RunResult r) {
+  public static Map<String, Object> summary(TrainingRun experiment, RunResult r) {
     Map<String, Object> cfg = experiment.description();
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("task", cfg.get("task"));
@@ -306,7 +304,7 @@ public final class RunDirectory {
   /** Writes the files as the trainer reports. A write failure is kept and rethrown after the trainer returns. */
   private static final class Recorder implements TrainListener, AutoCloseable {
     private final Path dir;
-    private final Experiment experiment;
+    private final TrainingRun experiment;
     private final TrainListener display;
     private final Finished finished;
     private final BufferedWriter csv, timing, spectrumCsv;
@@ -314,7 +312,7 @@ public final class RunDirectory {
     private List<String> earlierSpectrumRows = List.of(); // a resumed run's spectrum.csv rows, rewritten on resume
     private IOException failure;
 
-    Recorder(Path dir, Experiment experiment, TrainListener display, boolean resuming, Finished finished) throws IOException {
+    Recorder(Path dir, TrainingRun experiment, TrainListener display, boolean resuming, Finished finished) throws IOException {
       this.dir = dir;
       this.experiment = experiment;
       this.display = display;
