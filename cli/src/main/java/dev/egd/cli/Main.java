@@ -36,7 +36,8 @@ public final class Main implements Runnable {
       String msg;
       Throwable cause = ex instanceof java.io.UncheckedIOException ? ex.getCause() : ex;
       if (cause instanceof dev.egd.ValidationException) msg = BadInput.of((dev.egd.ValidationException) cause).getMessage();
-      else if (cause instanceof BadInput || cause instanceof IllegalArgumentException) msg = cause.getMessage();
+      else if (cause instanceof BadInput || cause instanceof IllegalArgumentException)
+        msg = cause.getMessage() == null ? "invalid input (" + cause.getClass().getSimpleName() + ")" : cause.getMessage();
       else if (cause instanceof java.io.IOException) msg = describe((java.io.IOException) cause);
       else if (cause instanceof OutOfMemoryError)
         msg = "out of memory (" + cause.getMessage() + "): lower the sizes, or raise the JVM's limit with EGD_JAVA_OPTS=-Xmx<size>";
@@ -63,7 +64,7 @@ public final class Main implements Runnable {
       java.nio.file.FileSystemException f = (java.nio.file.FileSystemException) e;
       return "file system error on " + f.getFile() + (f.getReason() != null ? ": " + f.getReason() : "");
     }
-    return "input/output error: " + e.getMessage();
+    return "input/output error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
   }
 
   static String oneLine(String s) {

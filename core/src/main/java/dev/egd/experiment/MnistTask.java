@@ -51,7 +51,7 @@ final class MnistTask implements Task {
       String data = c.get(RunConfig.DATA);
       split = Mnist.load(data == null ? null : Path.of(data), c.require(RunConfig.TRAIN_POINTS));
     } catch (IOException e) {
-      throw dev.egd.ValidationException.of("data", c.get(RunConfig.DATA) + " cannot be read: " + e.getMessage());
+      throw dev.egd.ValidationException.of("data", c.get(RunConfig.DATA) + " cannot be read: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     }
     int[] sizes = new int[depth + 2];
     sizes[0] = 784;

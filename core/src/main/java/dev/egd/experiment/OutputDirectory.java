@@ -85,7 +85,7 @@ public final class OutputDirectory {
     try (Stream<Path> s = Files.list(dir)) {
       s.forEach(f -> names.add(f.getFileName().toString()));
     } catch (IOException e) {
-      throw new ValidationException("out", "cannot be read (" + e.getMessage() + ")", dir);
+      throw new ValidationException("out", "cannot be read (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", dir);
     }
     names.remove(LOCK);
     names.removeIf(n -> n.startsWith(".") && n.endsWith(".tmp"));

@@ -118,7 +118,7 @@ public final class RunDirectory {
           s.get("seconds_per_epoch") == null ? Double.NaN : ((Number) s.get("seconds_per_epoch")).doubleValue(),
           ((Number) s.get("setup_seconds")).doubleValue(), history, stats, phases);
     } catch (IOException | RuntimeException e) {
-      throw new ValidationException("out", "holds a run whose files cannot be read back (" + e.getMessage() + ")", dir);
+      throw new ValidationException("out", "holds a run whose files cannot be read back (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", dir);
     }
   }
 
