@@ -29,7 +29,7 @@ public final class InRunEgd {
   /** Times its inner transform's updates and keeps a copy of the last gradient it received. */
   static final class Timed implements GradientTransform {
     final GradientTransform inner;
-    final List<Long> nanos = new ArrayList<>();
+    final List<Long> nanos = new ArrayList<>(), cpu = new ArrayList<>();
     float[] lastInput;
 
     Timed(GradientTransform inner) { this.inner = inner; }
@@ -38,13 +38,16 @@ public final class InRunEgd {
 
     @Override public void update(ParamSet grads, ParamSet params, long step) {
       lastInput = grads.get(0).data.clone();
-      long t0 = System.nanoTime();
+      long c0 = THREADS.getCurrentThreadCpuTime(), t0 = System.nanoTime();
       inner.update(grads, params, step);
       nanos.add(System.nanoTime() - t0);
+      cpu.add(THREADS.getCurrentThreadCpuTime() - c0);
     }
 
     @Override public String describe() { return inner.describe(); }
   }
+
+  static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
   static double medianMs(List<Long> ns) {
     long[] a = ns.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -60,31 +63,34 @@ public final class InRunEgd {
     GradientTransform chain = Transforms.chain(Transforms.addDecayedWeights(1e-4), egd, Transforms.sgd(0.7));
     new Trainer(mlp, new CrossEntropy(), split, chain, new TrainSettings(epochs, 512, 1.0, -1, threads, 0)).run(new TrainListener() {});
     List<Long> inRun = egd.nanos.subList(egd.nanos.size() / 3, egd.nanos.size()); // after warm-up
+    List<Long> inRunCpu = egd.cpu.subList(egd.cpu.size() / 3, egd.cpu.size());
     ExactEgd kernel = new ExactEgd(194, 512);
     float[] out = new float[194 * 512];
     float[] synthetic = EgdBench.conditioned(194, 512, 300, new Rng(3));
     byte[] flush = new byte[32 << 20];
     List<Long> hotReal = new ArrayList<>(), coldReal = new ArrayList<>(), hotSynthetic = new ArrayList<>();
+    List<Long> hotRealCpu = new ArrayList<>(), coldRealCpu = new ArrayList<>(), hotSyntheticCpu = new ArrayList<>();
     for (int rep = 0; rep < 3; rep++) {
-      for (int i = 0; i < 150; i++) hotReal.add(time(kernel, egd.lastInput, out));
+      for (int i = 0; i < 150; i++) time(kernel, egd.lastInput, out, hotReal, hotRealCpu);
       for (int i = 0; i < 150; i++) {
         for (int j = 0; j < flush.length; j += 64) flush[j]++;
-        coldReal.add(time(kernel, egd.lastInput, out));
+        time(kernel, egd.lastInput, out, coldReal, coldRealCpu);
       }
-      for (int i = 0; i < 150; i++) hotSynthetic.add(time(kernel, synthetic, out));
+      for (int i = 0; i < 150; i++) time(kernel, synthetic, out, hotSynthetic, hotSyntheticCpu);
     }
-    System.out.printf(Locale.ROOT, "EGD on W1 (194x512), median ms per call; load %s%n", loadavg());
-    System.out.printf(Locale.ROOT, "  inside the run (%d steps, threads %d): %.3f%n", inRun.size(), threads, medianMs(inRun));
-    System.out.printf(Locale.ROOT, "  alone, last real gradient, hot:          %.3f (route %s)%n", medianMs(hotReal), kernel.lastRoute());
-    System.out.printf(Locale.ROOT, "  alone, last real gradient, caches flushed: %.3f%n", medianMs(coldReal));
-    System.out.printf(Locale.ROOT, "  alone, EgdBench's synthetic gradient, hot: %.3f%n", medianMs(hotSynthetic));
+    System.out.printf(Locale.ROOT, "EGD on W1 (194x512), median ms per call, wall / thread CPU; load %s%n", loadavg());
+    System.out.printf(Locale.ROOT, "  inside the run (%d steps, threads %d):        %.3f / %.3f%n", inRun.size(), threads, medianMs(inRun), medianMs(inRunCpu));
+    System.out.printf(Locale.ROOT, "  alone, last real gradient, hot:             %.3f / %.3f (route %s)%n", medianMs(hotReal), medianMs(hotRealCpu), kernel.lastRoute());
+    System.out.printf(Locale.ROOT, "  alone, last real gradient, caches flushed:  %.3f / %.3f%n", medianMs(coldReal), medianMs(coldRealCpu));
+    System.out.printf(Locale.ROOT, "  alone, EgdBench's synthetic gradient, hot:  %.3f / %.3f%n", medianMs(hotSynthetic), medianMs(hotSyntheticCpu));
     System.out.println("  in-run quartiles: " + Arrays.toString(quartiles(inRun)));
   }
 
-  static long time(ExactEgd k, float[] g, float[] out) {
-    long t0 = System.nanoTime();
+  static void time(ExactEgd k, float[] g, float[] out, List<Long> wall, List<Long> cpu) {
+    long c0 = THREADS.getCurrentThreadCpuTime(), t0 = System.nanoTime();
     k.apply(g, out);
-    return System.nanoTime() - t0;
+    wall.add(System.nanoTime() - t0);
+    cpu.add(THREADS.getCurrentThreadCpuTime() - c0);
   }
 
   static String[] quartiles(List<Long> ns) {
