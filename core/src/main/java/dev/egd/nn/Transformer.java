@@ -206,7 +206,7 @@ public final class Transformer implements Model {
           float max = Float.NEGATIVE_INFINITY;
           for (int j = 0; j <= i; j++) {
             int ko = (b * seq + j) * stride + d + h * hd;
-            s[j] = dot(qkv, qo, qkv, ko, hd) * scale;
+            s[j] = VecMath.dot(qkv, qo, qkv, ko, hd) * scale;
             max = Math.max(max, s[j]);
           }
           float sum = 0;
@@ -279,27 +279,6 @@ public final class Transformer implements Model {
     }
   }
 
-  /**
-   * sum_c a[ao + c] * b[bo + c] with eight accumulators: C2 packs them into one vector, where a single
-   * running float sum must stay scalar (Java's strict evaluation order).
-   */
-  static float dot(float[] a, int ao, float[] b, int bo, int n) {
-    float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-    int c = 0;
-    for (; c + 8 <= n; c += 8) {
-      s0 += a[ao + c] * b[bo + c];
-      s1 += a[ao + c + 1] * b[bo + c + 1];
-      s2 += a[ao + c + 2] * b[bo + c + 2];
-      s3 += a[ao + c + 3] * b[bo + c + 3];
-      s4 += a[ao + c + 4] * b[bo + c + 4];
-      s5 += a[ao + c + 5] * b[bo + c + 5];
-      s6 += a[ao + c + 6] * b[bo + c + 6];
-      s7 += a[ao + c + 7] * b[bo + c + 7];
-    }
-    for (; c < n; c++) s0 += a[ao + c] * b[bo + c];
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
-  }
-
   /** For out = in W + b: dW = in^T dOut, db = column sums of dOut, dIn = dOut W^T. */
   private static void linearBackward(float[] in, Tensor w, float[] dOut, float[] dW, float[] dB, float[] dIn, int rows) {
     int k = w.rows, m = w.cols;
@@ -324,7 +303,7 @@ public final class Transformer implements Model {
           for (int j = 0; j <= i; j++) {
             int vo = (b * seq + j) * stride + 2 * d + h * hd;
             float p = att[ab + i * seq + j];
-            float acc = dot(dY, yo, qkv, vo, hd);
+            float acc = VecMath.dot(dY, yo, qkv, vo, hd);
             for (int c = 0; c < hd; c++) dQkv[vo + c] += p * dY[yo + c];
             dp[j] = acc;
             dot += p * acc;
