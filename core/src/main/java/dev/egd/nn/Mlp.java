@@ -1,6 +1,5 @@
 package dev.egd.nn;
 
-import dev.egd.linalg.Blas;
 import dev.egd.util.Rng;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,6 +32,7 @@ public final class Mlp implements Model {
   private final boolean hiddenBias, outputBias;
   private final ParamSet params;
   private final Tensor[] w, b; // index 1..layers; b[l] may be null
+  private final Linear[] linear; // index 1..layers
 
   /**
    * @param sizes input, hidden..., output widths (at least input and output)
@@ -65,6 +65,8 @@ public final class Mlp implements Model {
       }
     }
     params = new ParamSet(list);
+    linear = new Linear[layers + 1];
+    for (int l = 1; l <= layers; l++) linear[l] = new Linear(w[l], b[l]);
   }
 
   @Override public ParamSet params() { return params; }
@@ -151,8 +153,7 @@ public final class Mlp implements Model {
         continue;
       }
       float[] in = l == 1 ? batch.inputs : ws.h[l - 1];
-      Blas.gemm(false, false, n, fanOut, sizes[l - 1], 1f, in, sizes[l - 1], w[l].data, fanOut, 0f, dst, fanOut);
-      if (b[l] != null) addRowVector(dst, n, fanOut, b[l].data);
+      linear[l].forward(in, dst, n); // GEMM, then the bias added
       if (l < layers) activate(dst, ws.dAct[l], n * fanOut);
     }
   }
@@ -221,17 +222,19 @@ public final class Mlp implements Model {
     float[] dNext = ws.dOut;
     for (int l = layers; l >= 1; l--) {
       int fanIn = sizes[l - 1], fanOut = sizes[l];
-      Tensor gw = grads.get(w[l].name);
-      if (b[l] != null) columnSums(dNext, n, fanOut, grads.get(b[l].name).data);
       if (l == 1 && batch.isTokens()) {
-        scatterFirstLayer(batch, dNext, gw.data);
+        if (b[1] != null) {
+          float[] gb = grads.get(b[1].name).data;
+          Arrays.fill(gb, 0, fanOut, 0f);
+          Linear.addColumnSums(dNext, n, fanOut, gb);
+        }
+        scatterFirstLayer(batch, dNext, grads.get(w[1].name).data);
         break;
       }
       float[] in = l == 1 ? batch.inputs : ws.h[l - 1];
-      Blas.gemm(true, false, fanIn, fanOut, n, 1f, in, fanIn, dNext, fanOut, 0f, gw.data, fanOut);
+      float[] dh = l == 1 ? null : ws.dh[l - 1]; // no input gradient at the first layer
+      linear[l].backward(in, dNext, n, grads, dh, false);
       if (l == 1) break;
-      float[] dh = ws.dh[l - 1];
-      Blas.gemm(false, true, n, fanIn, fanOut, 1f, dNext, fanOut, w[l].data, fanOut, 0f, dh, fanIn);
       activateBackward(dh, ws.h[l - 1], ws.dAct[l - 1], n * fanIn);
       dNext = dh;
     }
@@ -264,21 +267,6 @@ public final class Mlp implements Model {
       int b = Float.floatToRawIntBits(h[i]);
       int mask = (b | -b) >> 31; // all ones iff h != +0
       dh[i] = Float.intBitsToFloat(Float.floatToRawIntBits(dh[i]) & mask);
-    }
-  }
-
-  static void addRowVector(float[] m, int rows, int cols, float[] v) {
-    for (int r = 0; r < rows; r++) {
-      int base = r * cols;
-      for (int j = 0; j < cols; j++) m[base + j] += v[j];
-    }
-  }
-
-  static void columnSums(float[] m, int rows, int cols, float[] out) {
-    Arrays.fill(out, 0, cols, 0f);
-    for (int r = 0; r < rows; r++) {
-      int base = r * cols;
-      for (int j = 0; j < cols; j++) out[j] += m[base + j];
     }
   }
 }

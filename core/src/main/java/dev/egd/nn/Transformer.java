@@ -1,6 +1,5 @@
 package dev.egd.nn;
 
-import dev.egd.linalg.Blas;
 import dev.egd.util.Rng;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +20,8 @@ public final class Transformer implements Model {
   private final ParamSet params;
   private final Tensor tokEmb, posEmb, lnfG, lnfB, head;
   private final Tensor[] ln1G, ln1B, inW, inB, outW, outB, ln2G, ln2B, fc1W, fc1B, fc2W, fc2B;
+  private final Linear[] inProj, outProj, fc1, fc2;
+  private final Linear headProj;
 
   public Transformer(int vocab, int seq, int width, int heads, int depth) {
     if (vocab < 2) throw new dev.egd.ValidationException("vocabulary", "must have >= 2 tokens", vocab);
@@ -60,6 +61,14 @@ public final class Transformer implements Model {
     lnfB = add(list, "ln_f.b", 1, d, Tensor.Kind.BIAS);
     head = add(list, "head.w", d, vocab, Tensor.Kind.WEIGHT);
     params = new ParamSet(list);
+    inProj = new Linear[depth]; outProj = new Linear[depth]; fc1 = new Linear[depth]; fc2 = new Linear[depth];
+    for (int l = 0; l < depth; l++) {
+      inProj[l] = new Linear(inW[l], inB[l]);
+      outProj[l] = new Linear(outW[l], outB[l]);
+      fc1[l] = new Linear(fc1W[l], fc1B[l]);
+      fc2[l] = new Linear(fc2W[l], fc2B[l]);
+    }
+    headProj = new Linear(head, null);
   }
 
   private static Tensor add(List<Tensor> list, String name, int rows, int cols, Tensor.Kind kind) {
@@ -156,9 +165,9 @@ public final class Transformer implements Model {
       boolean last = l == depth - 1;
       int r = last ? n : rows;
       LayerNorm.forward(x, ws.h1[l], ws.ln1Hat[l], ws.ln1Rstd[l], ln1G[l].data, ln1B[l].data, rows, d);
-      linear(ws.h1[l], inW[l], inB[l], ws.qkv[l], rows);
+      inProj[l].forward(ws.h1[l], ws.qkv[l], rows);
       attention(ws.qkv[l], ws.att[l], ws.y[l], n, last, ws.scores);
-      linear(ws.y[l], outW[l], outB[l], ws.x1[l], r);
+      outProj[l].forward(ws.y[l], ws.x1[l], r);
       float[] h1 = ws.h1[l], x1 = ws.x1[l];
       if (last) {
         for (int b = 0; b < n; b++) {
@@ -169,26 +178,15 @@ public final class Transformer implements Model {
         for (int i = 0; i < rows * d; i++) x1[i] += h1[i]; // x1 = h1 + attn(h1)
       }
       LayerNorm.forward(x1, ws.h2[l], ws.ln2Hat[l], ws.ln2Rstd[l], ln2G[l].data, ln2B[l].data, r, d);
-      linear(ws.h2[l], fc1W[l], fc1B[l], ws.f[l], r);
+      fc1[l].forward(ws.h2[l], ws.f[l], r);
       Gelu.forward(ws.f[l], ws.g[l], ws.training ? ws.gGrad[l] : null, r * ff);
-      linear(ws.g[l], fc2W[l], fc2B[l], ws.x2[l], r);
+      fc2[l].forward(ws.g[l], ws.x2[l], r);
       float[] x2 = ws.x2[l];
       for (int i = 0; i < r * d; i++) x2[i] += x1[i];
       x = x2;
     }
     LayerNorm.forward(x, ws.hf, ws.lnfHat, ws.lnfRstd, lnfG.data, lnfB.data, n, d);
-    Blas.gemm(false, false, n, vocab, d, 1f, ws.hf, d, head.data, vocab, 0f, ws.out, vocab);
-  }
-
-  /** out = in W + b over rows. */
-  private static void linear(float[] in, Tensor w, Tensor b, float[] out, int rows) {
-    int k = w.rows, m = w.cols;
-    Blas.gemm(false, false, rows, m, k, 1f, in, k, w.data, m, 0f, out, m);
-    float[] bias = b.data;
-    for (int r = 0; r < rows; r++) {
-      int o = r * m;
-      for (int j = 0; j < m; j++) out[o + j] += bias[j];
-    }
+    headProj.forward(ws.hf, ws.out, n);
   }
 
   /**
@@ -234,8 +232,7 @@ public final class Transformer implements Model {
     int rows = n * seq;
     grads.zero();
     // head and final LayerNorm, last positions only
-    Blas.gemm(true, false, d, vocab, n, 1f, ws.hf, d, ws.dOut, vocab, 0f, grads.get(head.name).data, vocab);
-    Blas.gemm(false, true, n, d, vocab, 1f, ws.dOut, vocab, head.data, vocab, 0f, ws.dhf, d);
+    headProj.backward(ws.hf, ws.dOut, n, grads, ws.dhf, false);
     // dx: gradient w.r.t. the last block's output, one row per sequence (compact)
     LayerNorm.backward(ws.dhf, ws.lnfHat, ws.lnfRstd, lnfG.data, ws.dx, grads.get(lnfG.name).data, grads.get(lnfB.name).data, n, d, false);
     for (int l = depth - 1; l >= 0; l--) {
@@ -243,17 +240,17 @@ public final class Transformer implements Model {
       int r = last ? n : rows;
       float[] dx = ws.dx; // gradient w.r.t. the block output x2 = x1 + mlp (r rows)
       // MLP branch
-      linearBackward(ws.g[l], fc2W[l], dx, grads.get(fc2W[l].name).data, grads.get(fc2B[l].name).data, ws.dFf, r);
+      fc2[l].backward(ws.g[l], dx, r, grads, ws.dFf, false);
       float[] dFf = ws.dFf, gg = ws.gGrad[l];
       for (int i = 0; i < r * ff; i++) dFf[i] *= gg[i];
-      linearBackward(ws.h2[l], fc1W[l], dFf, grads.get(fc1W[l].name).data, grads.get(fc1B[l].name).data, ws.dTmp, r);
+      fc1[l].backward(ws.h2[l], dFf, r, grads, ws.dTmp, false);
       // dx1 = dx (residual) + LN2 backward of dh2
       LayerNorm.backward(ws.dTmp, ws.ln2Hat[l], ws.ln2Rstd[l], ln2G[l].data, dx, grads.get(ln2G[l].name).data,
           grads.get(ln2B[l].name).data, r, d, true);
       // x1 = h1 + out(attn(h1)): dh1 = dx1 + path through attention
-      linearBackward(ws.y[l], outW[l], dx, grads.get(outW[l].name).data, grads.get(outB[l].name).data, ws.dY, r);
+      outProj[l].backward(ws.y[l], dx, r, grads, ws.dY, false);
       attentionBackward(ws.qkv[l], ws.att[l], ws.dY, ws.dQkv, n, last, ws.scores);
-      linearBackward(ws.h1[l], inW[l], ws.dQkv, grads.get(inW[l].name).data, grads.get(inB[l].name).data, ws.dTmp, rows);
+      inProj[l].backward(ws.h1[l], ws.dQkv, rows, grads, ws.dTmp, false);
       if (last) {
         for (int b = 0; b < n; b++) {
           int dst = (b * seq + seq - 1) * d, src = b * d;
@@ -277,17 +274,6 @@ public final class Transformer implements Model {
         }
       }
     }
-  }
-
-  /** For out = in W + b: dW = in^T dOut, db = column sums of dOut, dIn = dOut W^T. */
-  private static void linearBackward(float[] in, Tensor w, float[] dOut, float[] dW, float[] dB, float[] dIn, int rows) {
-    int k = w.rows, m = w.cols;
-    Blas.gemm(true, false, k, m, rows, 1f, in, k, dOut, m, 0f, dW, m);
-    for (int r = 0; r < rows; r++) {
-      int o = r * m;
-      for (int j = 0; j < m; j++) dB[j] += dOut[o + j];
-    }
-    Blas.gemm(false, true, rows, k, m, 1f, dOut, m, w.data, m, 0f, dIn, k);
   }
 
   private void attentionBackward(float[] qkv, float[] att, float[] dY, float[] dQkv, int n, boolean lastOnly, float[] dp) {
