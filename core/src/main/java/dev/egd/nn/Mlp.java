@@ -33,6 +33,7 @@ public final class Mlp implements Model {
   private final ParamSet params;
   private final Tensor[] w, b; // index 1..layers; b[l] may be null
   private final Linear[] linear; // index 1..layers
+  private final Embedding firstOnTokens; // the first layer on token (one-hot) input: rows of W1 plus b1
 
   /**
    * @param sizes input, hidden..., output widths (at least input and output)
@@ -67,6 +68,7 @@ public final class Mlp implements Model {
     params = new ParamSet(list);
     linear = new Linear[layers + 1];
     for (int l = 1; l <= layers; l++) linear[l] = new Linear(w[l], b[l]);
+    firstOnTokens = new Embedding(w[1], b[1]);
   }
 
   @Override public ParamSet params() { return params; }
@@ -148,7 +150,7 @@ public final class Mlp implements Model {
       float[] dst = l < layers ? ws.h[l] : ws.out;
       if (l == 1 && batch.isTokens()) {
         boolean fuseRelu = layers > 1 && act == Activation.RELU;
-        gatherFirstLayer(batch, dst, fuseRelu); // ReLU fused in
+        firstOnTokens.forward(batch.tokens, batch.tokensPerExample, n, dst, fuseRelu); // b1 + W1 rows, ReLU fused in
         if (layers > 1 && !fuseRelu) activate(dst, ws.dAct[1], n * fanOut);
         continue;
       }
@@ -179,40 +181,6 @@ public final class Mlp implements Model {
     }
   }
 
-  /** h = [ReLU](b1 + sum of the W1 rows of the active features), in one pass per row for two features. */
-  private void gatherFirstLayer(Batch batch, float[] dst, boolean applyRelu) {
-    int n = batch.size;
-    int width = sizes[1];
-    int k = batch.tokensPerExample;
-    int[] tokens = batch.tokens;
-    float[] w1 = w[1].data;
-    float[] bias = b[1] == null ? zeros(width) : b[1].data;
-    float floor = applyRelu ? 0f : Float.NEGATIVE_INFINITY;
-    for (int r = 0; r < n; r++) {
-      int base = r * width;
-      int ex = r * k;
-      int f0 = tokens[ex] * width;
-      if (k == 2) {
-        int f1 = tokens[ex + 1] * width;
-        for (int j = 0; j < width; j++) dst[base + j] = Math.max(bias[j] + w1[f0 + j] + w1[f1 + j], floor);
-        continue;
-      }
-      for (int j = 0; j < width; j++) dst[base + j] = bias[j] + w1[f0 + j];
-      for (int a = 1; a < k; a++) {
-        int f = tokens[ex + a] * width;
-        for (int j = 0; j < width; j++) dst[base + j] += w1[f + j];
-      }
-      for (int j = 0; j < width; j++) dst[base + j] = Math.max(dst[base + j], floor);
-    }
-  }
-
-  private float[] zeroBias;
-
-  private float[] zeros(int width) {
-    if (zeroBias == null || zeroBias.length != width) zeroBias = new float[width];
-    return zeroBias;
-  }
-
   /**
    * Backward pass after {@link #forward} on the same examples, from the output gradient in ws.dOut.
    * Overwrites grads (same layout as {@link #params()}) with the parameter gradients.
@@ -223,12 +191,7 @@ public final class Mlp implements Model {
     for (int l = layers; l >= 1; l--) {
       int fanIn = sizes[l - 1], fanOut = sizes[l];
       if (l == 1 && batch.isTokens()) {
-        if (b[1] != null) {
-          float[] gb = grads.get(b[1].name).data;
-          Arrays.fill(gb, 0, fanOut, 0f);
-          Linear.addColumnSums(dNext, n, fanOut, gb);
-        }
-        scatterFirstLayer(batch, dNext, grads.get(w[1].name).data);
+        firstOnTokens.backward(batch.tokens, batch.tokensPerExample, n, dNext, grads, false); // scatter-add into W1, b1
         break;
       }
       float[] in = l == 1 ? batch.inputs : ws.h[l - 1];
@@ -237,21 +200,6 @@ public final class Mlp implements Model {
       if (l == 1) break;
       activateBackward(dh, ws.h[l - 1], ws.dAct[l - 1], n * fanIn);
       dNext = dh;
-    }
-  }
-
-  private void scatterFirstLayer(Batch batch, float[] dh, float[] gw) {
-    int n = batch.size;
-    int width = sizes[1];
-    int k = batch.tokensPerExample;
-    Arrays.fill(gw, 0f);
-    for (int r = 0; r < n; r++) {
-      int base = r * width;
-      int ex = r * k;
-      for (int a = 0; a < k; a++) {
-        int f = batch.tokens[ex + a] * width;
-        for (int j = 0; j < width; j++) gw[f + j] += dh[base + j];
-      }
     }
   }
 

@@ -22,6 +22,7 @@ public final class Transformer implements Model {
   private final Tensor[] ln1G, ln1B, inW, inB, outW, outB, ln2G, ln2B, fc1W, fc1B, fc2W, fc2B;
   private final Linear[] inProj, outProj, fc1, fc2;
   private final Linear headProj;
+  private final Embedding embedding; // token rows plus the position's row
 
   public Transformer(int vocab, int seq, int width, int heads, int depth) {
     if (vocab < 2) throw new dev.egd.ValidationException("vocabulary", "must have >= 2 tokens", vocab);
@@ -69,6 +70,7 @@ public final class Transformer implements Model {
       fc2[l] = new Linear(fc2W[l], fc2B[l]);
     }
     headProj = new Linear(head, null);
+    embedding = new Embedding(tokEmb, posEmb);
   }
 
   private static Tensor add(List<Tensor> list, String name, int rows, int cols, Tensor.Kind kind) {
@@ -150,13 +152,7 @@ public final class Transformer implements Model {
     if (n > ws.maxRows) throw new IllegalArgumentException("batch of " + n + " exceeds workspace of " + ws.maxRows);
     if (batch.tokensPerExample != seq) throw new IllegalArgumentException("sequences of " + batch.tokensPerExample + " tokens, model has " + seq);
     int rows = n * seq;
-    for (int b = 0; b < n; b++) {
-      int ex = b * seq;
-      for (int t = 0; t < seq; t++) {
-        int tok = batch.tokens[ex + t], o = (b * seq + t) * d;
-        for (int j = 0; j < d; j++) ws.x0[o + j] = tokEmb.data[tok * d + j] + posEmb.data[t * d + j];
-      }
-    }
+    embedding.forward(batch.tokens, 1, rows, ws.x0, false); // x0[b, t] = pos_emb[t] + tok_emb[token]
     float[] x = ws.x0;
     for (int l = 0; l < depth; l++) {
       // Only the last position is read out, so the last block needs its attention query, output
@@ -263,17 +259,7 @@ public final class Transformer implements Model {
       LayerNorm.backward(ws.dTmp, ws.ln1Hat[l], ws.ln1Rstd[l], ln1G[l].data, dx, grads.get(ln1G[l].name).data,
           grads.get(ln1B[l].name).data, rows, d, false);
     }
-    float[] dTok = grads.get(tokEmb.name).data, dPos = grads.get(posEmb.name).data;
-    for (int b = 0; b < n; b++) {
-      int ex = b * seq;
-      for (int t = 0; t < seq; t++) {
-        int tok = batch.tokens[ex + t], o = (b * seq + t) * d;
-        for (int j = 0; j < d; j++) {
-          dTok[tok * d + j] += ws.dx[o + j];
-          dPos[t * d + j] += ws.dx[o + j];
-        }
-      }
-    }
+    embedding.backward(batch.tokens, 1, rows, ws.dx, grads, false);
   }
 
   private void attentionBackward(float[] qkv, float[] att, float[] dY, float[] dQkv, int n, boolean lastOnly, float[] dp) {
