@@ -12,7 +12,7 @@ import java.util.List;
  * default); the last layer is linear. Parameters are
  * named W1, b1, W2, ... ({@code W_l} is fan_in x fan_out, so a one-hot input selects rows of W1).
  * On one-hot input the first layer is a row gather forward and a scatter-add backward, never a
- * dense GEMM.
+ * dense GEMM ({@link Embedding}, with the ReLU fused in); every other layer is a {@link Linear}.
  */
 public final class Mlp implements Model {
   /** Hidden-layer non-linearities, as PyTorch's nn.ReLU, nn.Tanh, nn.Sigmoid and nn.GELU (exact erf form). */

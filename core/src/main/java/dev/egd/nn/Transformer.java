@@ -13,7 +13,9 @@ import java.util.List;
  * GELU, a final LayerNorm and a linear head without bias. Only the last position is read out.
  *
  * <p>Hand-written forward and backward over flat row-major arrays; activations are (sequences *
- * positions) x width, so every projection is one GEMM over all tokens of a batch.
+ * positions) x width, so every projection is one GEMM over all tokens of a batch. Built from the
+ * shared layers: {@link Embedding} (token rows plus position rows), {@link Linear} (every projection
+ * and the head), {@link Attention} (the causal softmax core), and the package's LayerNorm and GELU.
  */
 public final class Transformer implements Model {
   private final int vocab, seq, d, heads, hd, ff, depth;
@@ -23,6 +25,7 @@ public final class Transformer implements Model {
   private final Linear[] inProj, outProj, fc1, fc2;
   private final Linear headProj;
   private final Embedding embedding; // token rows plus the position's row
+  private final Attention attention;
 
   public Transformer(int vocab, int seq, int width, int heads, int depth) {
     if (vocab < 2) throw new dev.egd.ValidationException("vocabulary", "must have >= 2 tokens", vocab);
@@ -71,6 +74,7 @@ public final class Transformer implements Model {
     }
     headProj = new Linear(head, null);
     embedding = new Embedding(tokEmb, posEmb);
+    attention = new Attention(seq, d, heads);
   }
 
   private static Tensor add(List<Tensor> list, String name, int rows, int cols, Tensor.Kind kind) {
@@ -162,7 +166,7 @@ public final class Transformer implements Model {
       int r = last ? n : rows;
       LayerNorm.forward(x, ws.h1[l], ws.ln1Hat[l], ws.ln1Rstd[l], ln1G[l].data, ln1B[l].data, rows, d);
       inProj[l].forward(ws.h1[l], ws.qkv[l], rows);
-      attention(ws.qkv[l], ws.att[l], ws.y[l], n, last, ws.scores);
+      attention.forward(ws.qkv[l], ws.att[l], ws.y[l], n, last, ws.scores);
       outProj[l].forward(ws.y[l], ws.x1[l], r);
       float[] h1 = ws.h1[l], x1 = ws.x1[l];
       if (last) {
@@ -183,43 +187,6 @@ public final class Transformer implements Model {
     }
     LayerNorm.forward(x, ws.hf, ws.lnfHat, ws.lnfRstd, lnfG.data, lnfB.data, n, d);
     headProj.forward(ws.hf, ws.out, n);
-  }
-
-  /**
-   * Causal softmax attention per sequence and head; probabilities kept in att. With lastOnly, only the
-   * last position's query is computed and y holds one row per sequence.
-   */
-  private void attention(float[] qkv, float[] att, float[] y, int n, boolean lastOnly, float[] s) {
-    float scale = (float) (1 / Math.sqrt(hd));
-    int stride = 3 * d;
-    for (int b = 0; b < n; b++) {
-      for (int h = 0; h < heads; h++) {
-        int ab = ((b * heads) + h) * seq * seq;
-        for (int i = lastOnly ? seq - 1 : 0; i < seq; i++) {
-          int qo = (b * seq + i) * stride + h * hd;
-          float max = Float.NEGATIVE_INFINITY;
-          for (int j = 0; j <= i; j++) {
-            int ko = (b * seq + j) * stride + d + h * hd;
-            s[j] = VecMath.dot(qkv, qo, qkv, ko, hd) * scale;
-            max = Math.max(max, s[j]);
-          }
-          float sum = 0;
-          for (int j = 0; j <= i; j++) {
-            s[j] = (float) Math.exp(s[j] - max);
-            sum += s[j];
-          }
-          int yo = (lastOnly ? b : b * seq + i) * d + h * hd;
-          Arrays.fill(y, yo, yo + hd, 0f);
-          for (int j = 0; j < seq; j++) {
-            float p = j <= i ? s[j] / sum : 0f;
-            att[ab + i * seq + j] = p;
-            if (p == 0f) continue;
-            int vo = (b * seq + j) * stride + 2 * d + h * hd;
-            for (int c = 0; c < hd; c++) y[yo + c] += p * qkv[vo + c];
-          }
-        }
-      }
-    }
   }
 
   @Override public void backward(Batch batch, Model.Workspace w, ParamSet grads) {
@@ -245,7 +212,7 @@ public final class Transformer implements Model {
           grads.get(ln2B[l].name).data, r, d, true);
       // x1 = h1 + out(attn(h1)): dh1 = dx1 + path through attention
       outProj[l].backward(ws.y[l], dx, r, grads, ws.dY, false);
-      attentionBackward(ws.qkv[l], ws.att[l], ws.dY, ws.dQkv, n, last, ws.scores);
+      attention.backward(ws.qkv[l], ws.att[l], ws.dY, ws.dQkv, n, last, ws.scores);
       inProj[l].backward(ws.h1[l], ws.dQkv, rows, grads, ws.dTmp, false);
       if (last) {
         for (int b = 0; b < n; b++) {
@@ -260,38 +227,5 @@ public final class Transformer implements Model {
           grads.get(ln1B[l].name).data, rows, d, false);
     }
     embedding.backward(batch.tokens, 1, rows, ws.dx, grads, false);
-  }
-
-  private void attentionBackward(float[] qkv, float[] att, float[] dY, float[] dQkv, int n, boolean lastOnly, float[] dp) {
-    float scale = (float) (1 / Math.sqrt(hd));
-    int stride = 3 * d;
-    Arrays.fill(dQkv, 0, n * seq * stride, 0f);
-    for (int b = 0; b < n; b++) {
-      for (int h = 0; h < heads; h++) {
-        int ab = ((b * heads) + h) * seq * seq;
-        for (int i = lastOnly ? seq - 1 : 0; i < seq; i++) {
-          int yo = (lastOnly ? b : b * seq + i) * d + h * hd;
-          float dot = 0;
-          for (int j = 0; j <= i; j++) {
-            int vo = (b * seq + j) * stride + 2 * d + h * hd;
-            float p = att[ab + i * seq + j];
-            float acc = VecMath.dot(dY, yo, qkv, vo, hd);
-            for (int c = 0; c < hd; c++) dQkv[vo + c] += p * dY[yo + c];
-            dp[j] = acc;
-            dot += p * acc;
-          }
-          int qo = (b * seq + i) * stride + h * hd;
-          for (int j = 0; j <= i; j++) {
-            float ds = att[ab + i * seq + j] * (dp[j] - dot) * scale;
-            if (ds == 0f) continue;
-            int ko = (b * seq + j) * stride + d + h * hd;
-            for (int c = 0; c < hd; c++) {
-              dQkv[qo + c] += ds * qkv[ko + c];
-              dQkv[ko + c] += ds * qkv[qo + c];
-            }
-          }
-        }
-      }
-    }
   }
 }
