@@ -58,10 +58,10 @@ public final class Attention {
    * outputs into y (both overwritten; with lastOnly only the last query's row {@code i = seq - 1} of
    * att is written, the other rows are left as they were).
    *
-   * @param scratch at least seq floats, overwritten
+   * @param scores scratch for one query's scores, at least seq floats, overwritten
    */
-  public void forward(float[] qkv, float[] att, float[] y, int n, boolean lastOnly, float[] s) {
-    check(qkv, att, y, n, lastOnly, s, "y");
+  public void forward(float[] qkv, float[] att, float[] y, int n, boolean lastOnly, float[] scores) {
+    check(qkv, att, y, n, lastOnly, scores, "y");
     float scale = (float) (1 / Math.sqrt(hd));
     int stride = 3 * d;
     for (int b = 0; b < n; b++) {
@@ -72,18 +72,18 @@ public final class Attention {
           float max = Float.NEGATIVE_INFINITY;
           for (int j = 0; j <= i; j++) {
             int ko = (b * seq + j) * stride + d + h * hd;
-            s[j] = VecMath.dot(qkv, qo, qkv, ko, hd) * scale;
-            max = Math.max(max, s[j]);
+            scores[j] = VecMath.dot(qkv, qo, qkv, ko, hd) * scale;
+            max = Math.max(max, scores[j]);
           }
           float sum = 0;
           for (int j = 0; j <= i; j++) {
-            s[j] = (float) Math.exp(s[j] - max);
-            sum += s[j];
+            scores[j] = (float) Math.exp(scores[j] - max);
+            sum += scores[j];
           }
           int yo = (lastOnly ? b : b * seq + i) * d + h * hd;
           Arrays.fill(y, yo, yo + hd, 0f);
           for (int j = 0; j < seq; j++) {
-            float p = j <= i ? s[j] / sum : 0f;
+            float p = j <= i ? scores[j] / sum : 0f;
             att[ab + i * seq + j] = p;
             if (p == 0f) continue;
             int vo = (b * seq + j) * stride + 2 * d + h * hd;
@@ -99,10 +99,10 @@ public final class Attention {
    * {@link #forward} kept for the same qkv and lastOnly. Reads qkv, att and dY; overwrites the first
    * {@code (n * seq) x (3 * width)} of dQkv (zeroed, then every query's contributions added).
    *
-   * @param scratch at least seq floats, overwritten
+   * @param dProb scratch for one query's probability gradients, at least seq floats, overwritten
    */
-  public void backward(float[] qkv, float[] att, float[] dY, float[] dQkv, int n, boolean lastOnly, float[] dp) {
-    check(qkv, att, dY, n, lastOnly, dp, "dY");
+  public void backward(float[] qkv, float[] att, float[] dY, float[] dQkv, int n, boolean lastOnly, float[] dProb) {
+    check(qkv, att, dY, n, lastOnly, dProb, "dY");
     if ((long) n * seq * 3 * d > dQkv.length) throw new IllegalArgumentException("dQkv holds " + dQkv.length + " floats, needs " + n * seq + "x" + 3 * d);
     float scale = (float) (1 / Math.sqrt(hd));
     int stride = 3 * d;
@@ -118,12 +118,12 @@ public final class Attention {
             float p = att[ab + i * seq + j];
             float acc = VecMath.dot(dY, yo, qkv, vo, hd);
             for (int c = 0; c < hd; c++) dQkv[vo + c] += p * dY[yo + c];
-            dp[j] = acc;
+            dProb[j] = acc;
             dot += p * acc;
           }
           int qo = (b * seq + i) * stride + h * hd;
           for (int j = 0; j <= i; j++) {
-            float ds = att[ab + i * seq + j] * (dp[j] - dot) * scale;
+            float ds = att[ab + i * seq + j] * (dProb[j] - dot) * scale;
             if (ds == 0f) continue;
             int ko = (b * seq + j) * stride + d + h * hd;
             for (int c = 0; c < hd; c++) {
