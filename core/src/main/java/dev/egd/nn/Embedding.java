@@ -63,9 +63,10 @@ public final class Embedding {
     int w = width, k = idsPerRow;
     float[] t = table.data, bs = baseData;
     float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
-    for (int r = 0; r < rows; r++) {
+    for (int r = 0, p = 0; r < rows; r++) {
       int o = r * w;
-      int bo = (r % baseRows) * w;
+      int bo = p * w; // p = r mod baseRows, without a division per row
+      if (++p == baseRows) p = 0;
       int ex = r * k;
       int f0 = ids[ex] * w;
       if (k == 2) {
@@ -104,10 +105,11 @@ public final class Embedding {
       Arrays.fill(dTable, 0, table.size(), 0f);
       if (dBase != null) Arrays.fill(dBase, 0, base.size(), 0f);
     }
-    for (int r = 0; r < rows; r++) {
+    for (int r = 0, p = 0; r < rows; r++) {
       int o = r * w;
       if (dBase != null) {
-        int bo = (r % baseRows) * w;
+        int bo = p * w; // p = r mod baseRows
+        if (++p == baseRows) p = 0;
         for (int j = 0; j < w; j++) dBase[bo + j] += dOut[o + j];
       }
       int ex = r * k;
