@@ -189,7 +189,6 @@ public final class Mlp implements Model {
     int n = batch.size;
     float[] dNext = ws.dOut;
     for (int l = layers; l >= 1; l--) {
-      int fanIn = sizes[l - 1], fanOut = sizes[l];
       if (l == 1 && batch.isTokens()) {
         firstOnTokens.backward(batch.tokens, batch.tokensPerExample, n, dNext, grads, false); // scatter-add into W1, b1
         break;
@@ -198,7 +197,7 @@ public final class Mlp implements Model {
       float[] dh = l == 1 ? null : ws.dh[l - 1]; // no input gradient at the first layer
       linear[l].backward(in, dNext, n, grads, dh, false);
       if (l == 1) break;
-      activateBackward(dh, ws.h[l - 1], ws.dAct[l - 1], n * fanIn);
+      activateBackward(dh, ws.h[l - 1], ws.dAct[l - 1], n * sizes[l - 1]);
       dNext = dh;
     }
   }

@@ -18,7 +18,7 @@ import java.util.List;
  * and the head), {@link Attention} (the causal softmax core), and the package's LayerNorm and GELU.
  */
 public final class Transformer implements Model {
-  private final int vocab, seq, d, heads, hd, ff, depth;
+  private final int vocab, seq, d, heads, ff, depth;
   private final ParamSet params;
   private final Tensor tokEmb, posEmb, lnfG, lnfB, head;
   private final Tensor[] ln1G, ln1B, inW, inB, outW, outB, ln2G, ln2B, fc1W, fc1B, fc2W, fc2B;
@@ -37,7 +37,6 @@ public final class Transformer implements Model {
     this.seq = seq;
     this.d = width;
     this.heads = heads;
-    this.hd = width / heads;
     this.ff = 4 * width;
     this.depth = depth;
     List<Tensor> list = new ArrayList<>();
@@ -193,7 +192,7 @@ public final class Transformer implements Model {
     Workspace ws = (Workspace) w;
     int n = batch.size;
     int rows = n * seq;
-    grads.zero();
+    grads.zero(); // the LayerNorms add their gain and bias gradients; the other layers overwrite theirs
     // head and final LayerNorm, last positions only
     headProj.backward(ws.hf, ws.dOut, n, grads, ws.dhf, false);
     // dx: gradient w.r.t. the last block's output, one row per sequence (compact)
