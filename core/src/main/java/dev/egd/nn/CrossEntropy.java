@@ -20,7 +20,7 @@ public final class CrossEntropy implements Loss {
     long correct = 0;
     for (int r = 0; r < n; r++) {
       int base = r * dim;
-      float max = rowMax(out, base, dim);
+      float max = VecMath.max(out, base, dim);
       maxes[r] = max;
       int arg = 0;
       while (arg < dim - 1 && out[base + arg] != max) arg++; // the first maximum wins
@@ -43,24 +43,6 @@ public final class CrossEntropy implements Loss {
     stats.lossSum += lossSum;
     stats.correct += correct;
     stats.count += n;
-  }
-
-  /** The largest of a[o .. o + n), in eight lanes (vectorised); NaN if any is NaN. */
-  static float rowMax(float[] a, int o, int n) {
-    float m0 = Float.NEGATIVE_INFINITY, m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0, m6 = m0, m7 = m0;
-    int j = 0;
-    for (; j + 8 <= n; j += 8) {
-      m0 = Math.max(m0, a[o + j]);
-      m1 = Math.max(m1, a[o + j + 1]);
-      m2 = Math.max(m2, a[o + j + 2]);
-      m3 = Math.max(m3, a[o + j + 3]);
-      m4 = Math.max(m4, a[o + j + 4]);
-      m5 = Math.max(m5, a[o + j + 5]);
-      m6 = Math.max(m6, a[o + j + 6]);
-      m7 = Math.max(m7, a[o + j + 7]);
-    }
-    for (; j < n; j++) m0 = Math.max(m0, a[o + j]);
-    return Math.max(Math.max(Math.max(m0, m1), Math.max(m2, m3)), Math.max(Math.max(m4, m5), Math.max(m6, m7)));
   }
 
   @Override public String id() { return "cross-entropy"; }

@@ -1,6 +1,5 @@
 package dev.egd.nn;
 
-import dev.egd.linalg.Blas;
 import dev.egd.util.Rng;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +12,7 @@ import java.util.List;
  * default); the last layer is linear. Parameters are
  * named W1, b1, W2, ... ({@code W_l} is fan_in x fan_out, so a one-hot input selects rows of W1).
  * On one-hot input the first layer is a row gather forward and a scatter-add backward, never a
- * dense GEMM.
+ * dense GEMM ({@link Embedding}, with the ReLU fused in); every other layer is a {@link Linear}.
  */
 public final class Mlp implements Model {
   /** Hidden-layer non-linearities, as PyTorch's nn.ReLU, nn.Tanh, nn.Sigmoid and nn.GELU (exact erf form). */
@@ -33,6 +32,8 @@ public final class Mlp implements Model {
   private final boolean hiddenBias, outputBias;
   private final ParamSet params;
   private final Tensor[] w, b; // index 1..layers; b[l] may be null
+  private final Linear[] linear; // index 1..layers
+  private final Embedding firstOnTokens; // the first layer on token (one-hot) input: rows of W1 plus b1
 
   /**
    * @param sizes input, hidden..., output widths (at least input and output)
@@ -65,6 +66,9 @@ public final class Mlp implements Model {
       }
     }
     params = new ParamSet(list);
+    linear = new Linear[layers + 1];
+    for (int l = 1; l <= layers; l++) linear[l] = new Linear(w[l], b[l]);
+    firstOnTokens = new Embedding(w[1], b[1]);
   }
 
   @Override public ParamSet params() { return params; }
@@ -146,13 +150,12 @@ public final class Mlp implements Model {
       float[] dst = l < layers ? ws.h[l] : ws.out;
       if (l == 1 && batch.isTokens()) {
         boolean fuseRelu = layers > 1 && act == Activation.RELU;
-        gatherFirstLayer(batch, dst, fuseRelu); // ReLU fused in
+        firstOnTokens.forward(batch.tokens, batch.tokensPerExample, n, dst, fuseRelu); // b1 + W1 rows, ReLU fused in
         if (layers > 1 && !fuseRelu) activate(dst, ws.dAct[1], n * fanOut);
         continue;
       }
       float[] in = l == 1 ? batch.inputs : ws.h[l - 1];
-      Blas.gemm(false, false, n, fanOut, sizes[l - 1], 1f, in, sizes[l - 1], w[l].data, fanOut, 0f, dst, fanOut);
-      if (b[l] != null) addRowVector(dst, n, fanOut, b[l].data);
+      linear[l].forward(in, dst, n); // GEMM, then the bias added
       if (l < layers) activate(dst, ws.dAct[l], n * fanOut);
     }
   }
@@ -178,40 +181,6 @@ public final class Mlp implements Model {
     }
   }
 
-  /** h = [ReLU](b1 + sum of the W1 rows of the active features), in one pass per row for two features. */
-  private void gatherFirstLayer(Batch batch, float[] dst, boolean applyRelu) {
-    int n = batch.size;
-    int width = sizes[1];
-    int k = batch.tokensPerExample;
-    int[] tokens = batch.tokens;
-    float[] w1 = w[1].data;
-    float[] bias = b[1] == null ? zeros(width) : b[1].data;
-    float floor = applyRelu ? 0f : Float.NEGATIVE_INFINITY;
-    for (int r = 0; r < n; r++) {
-      int base = r * width;
-      int ex = r * k;
-      int f0 = tokens[ex] * width;
-      if (k == 2) {
-        int f1 = tokens[ex + 1] * width;
-        for (int j = 0; j < width; j++) dst[base + j] = Math.max(bias[j] + w1[f0 + j] + w1[f1 + j], floor);
-        continue;
-      }
-      for (int j = 0; j < width; j++) dst[base + j] = bias[j] + w1[f0 + j];
-      for (int a = 1; a < k; a++) {
-        int f = tokens[ex + a] * width;
-        for (int j = 0; j < width; j++) dst[base + j] += w1[f + j];
-      }
-      for (int j = 0; j < width; j++) dst[base + j] = Math.max(dst[base + j], floor);
-    }
-  }
-
-  private float[] zeroBias;
-
-  private float[] zeros(int width) {
-    if (zeroBias == null || zeroBias.length != width) zeroBias = new float[width];
-    return zeroBias;
-  }
-
   /**
    * Backward pass after {@link #forward} on the same examples, from the output gradient in ws.dOut.
    * Overwrites grads (same layout as {@link #params()}) with the parameter gradients.
@@ -220,35 +189,16 @@ public final class Mlp implements Model {
     int n = batch.size;
     float[] dNext = ws.dOut;
     for (int l = layers; l >= 1; l--) {
-      int fanIn = sizes[l - 1], fanOut = sizes[l];
-      Tensor gw = grads.get(w[l].name);
-      if (b[l] != null) columnSums(dNext, n, fanOut, grads.get(b[l].name).data);
       if (l == 1 && batch.isTokens()) {
-        scatterFirstLayer(batch, dNext, gw.data);
+        firstOnTokens.backward(batch.tokens, batch.tokensPerExample, n, dNext, grads, false); // scatter-add into W1, b1
         break;
       }
       float[] in = l == 1 ? batch.inputs : ws.h[l - 1];
-      Blas.gemm(true, false, fanIn, fanOut, n, 1f, in, fanIn, dNext, fanOut, 0f, gw.data, fanOut);
+      float[] dh = l == 1 ? null : ws.dh[l - 1]; // no input gradient at the first layer
+      linear[l].backward(in, dNext, n, grads, dh, false);
       if (l == 1) break;
-      float[] dh = ws.dh[l - 1];
-      Blas.gemm(false, true, n, fanIn, fanOut, 1f, dNext, fanOut, w[l].data, fanOut, 0f, dh, fanIn);
-      activateBackward(dh, ws.h[l - 1], ws.dAct[l - 1], n * fanIn);
+      activateBackward(dh, ws.h[l - 1], ws.dAct[l - 1], n * sizes[l - 1]);
       dNext = dh;
-    }
-  }
-
-  private void scatterFirstLayer(Batch batch, float[] dh, float[] gw) {
-    int n = batch.size;
-    int width = sizes[1];
-    int k = batch.tokensPerExample;
-    Arrays.fill(gw, 0f);
-    for (int r = 0; r < n; r++) {
-      int base = r * width;
-      int ex = r * k;
-      for (int a = 0; a < k; a++) {
-        int f = batch.tokens[ex + a] * width;
-        for (int j = 0; j < width; j++) gw[f + j] += dh[base + j];
-      }
     }
   }
 
@@ -264,21 +214,6 @@ public final class Mlp implements Model {
       int b = Float.floatToRawIntBits(h[i]);
       int mask = (b | -b) >> 31; // all ones iff h != +0
       dh[i] = Float.intBitsToFloat(Float.floatToRawIntBits(dh[i]) & mask);
-    }
-  }
-
-  static void addRowVector(float[] m, int rows, int cols, float[] v) {
-    for (int r = 0; r < rows; r++) {
-      int base = r * cols;
-      for (int j = 0; j < cols; j++) m[base + j] += v[j];
-    }
-  }
-
-  static void columnSums(float[] m, int rows, int cols, float[] out) {
-    Arrays.fill(out, 0, cols, 0f);
-    for (int r = 0; r < rows; r++) {
-      int base = r * cols;
-      for (int j = 0; j < cols; j++) out[j] += m[base + j];
     }
   }
 }
