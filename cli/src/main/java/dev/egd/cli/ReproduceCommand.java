@@ -34,6 +34,8 @@ final class ReproduceCommand implements Callable<Integer> {
   @Option(names = "--parallel", description = "Runs at a time (default: the number of cores).")
   Integer parallel;
 
+  @picocli.CommandLine.Mixin EngineOptions engine;
+
   @Option(names = "--force", description = "Reuse --out although it holds another sweep.")
   boolean force;
 
@@ -46,7 +48,7 @@ final class ReproduceCommand implements Callable<Integer> {
     ObjectNode spec = spec(preset, quick, seeds != null ? seeds : quick ? 2 : 5);
     Path dir = out != null ? out : Path.of("runs", "reproduce-" + preset + (quick ? "-quick" : ""));
     return SweepCommand.run(new SweepSpec("reproduce " + preset + (quick ? " --quick" : ""), spec, null), dir, parallel, force, quiet,
-        System.out);
+        engine, System.out);
   }
 
   static ObjectNode spec(String preset, boolean quick, int seeds) {

@@ -6,6 +6,9 @@ import dev.egd.experiment.TrainingRun;
 import dev.egd.experiment.Experiments;
 import dev.egd.experiment.OutputDirectory;
 import dev.egd.experiment.RunDirectory;
+import dev.egd.experiment.SweepEngine;
+import dev.egd.experiment.SweepRun;
+import dev.egd.experiment.SweepRuns;
 import dev.egd.train.RunResult;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -19,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -38,6 +42,8 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--parallel", description = "Runs at a time (default: the spec's, else the number of cores).")
   Integer parallel;
 
+  @Mixin EngineOptions engine;
+
   @Option(names = "--force", description = "Use --out even though it holds a sweep made from another spec.")
   boolean force;
 
@@ -47,11 +53,13 @@ final class SweepCommand implements Callable<Integer> {
   @Override public Integer call() throws Exception {
     SweepSpec s = SweepSpec.read(spec);
     Path dir = out != null ? out : Path.of("runs", "sweep-" + s.name);
-    return run(s, dir, parallel, force, quiet, System.out);
+    return run(s, dir, parallel, force, quiet, engine, System.out);
   }
 
   /** Runs (or finishes) the sweep in dir and writes its report; shared with reproduce. */
-  static int run(SweepSpec raw, Path dir, Integer parallelFlag, boolean force, boolean quiet, PrintStream console) throws Exception {
+  static int run(SweepSpec raw, Path dir, Integer parallelFlag, boolean force, boolean quiet, EngineOptions engine, PrintStream console)
+      throws Exception {
+    SweepEngine cluster = engine == null ? null : engine.find(); // refused now if it is not on the class path
     OutputDirectory.checkUsable(dir, "out");
     if (parallelFlag != null && (parallelFlag < 1 || parallelFlag > 256)) throw new BadInput("--parallel must be in [1, 256]: " + parallelFlag);
     checkFree(dir, raw, force);
@@ -60,7 +68,7 @@ final class SweepCommand implements Callable<Integer> {
     int par = parallelFlag != null ? parallelFlag : s.parallel != null ? s.parallel : cores;
     try (OutputDirectory.Lock lock = OutputDirectory.lock(dir, "out", "egd sweep --out " + dir)) {
       checkFree(dir, raw, force);
-      return sweep(s, dir, par, quiet, console);
+      return sweep(s, dir, par, quiet, cluster, engine, console);
     }
   }
 
@@ -92,10 +100,42 @@ final class SweepCommand implements Callable<Integer> {
     }
   }
 
+  /** The runs to do on another engine (a cluster); the report and exit codes as the local engine gives them. */
+  private static int onCluster(SweepSpec s, List<SweepSpec.Run> todo, SweepEngine cluster, EngineOptions engine, Path dir, boolean quiet,
+      PrintStream console) throws Exception {
+    List<SweepRun> runs = new ArrayList<>();
+    for (SweepSpec.Run r : todo) runs.add(toRun(r, s));
+    java.util.Queue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    Map<String, RunResult> results = cluster.run(runs, engine.options(), new SweepEngine.Progress() {
+      @Override public void finished(SweepRun run, RunResult result) {
+        if (!quiet) console.println("  " + run.id() + ": " + result.status()
+            + (result.epochsToTarget() == null ? "" : ", target at epoch " + result.epochsToTarget()));
+      }
+
+      @Override public void failed(SweepRun run, String why) { failures.add(run.dir() + ": " + why); }
+
+      @Override public void note(String line) { if (!quiet) console.println("  " + line); }
+    });
+    List<Future<RunResult>> done = new ArrayList<>();
+    for (SweepRun r : runs) {
+      RunResult res = results.get(r.id());
+      done.add(java.util.concurrent.CompletableFuture.completedFuture(res == null ? FAILED : res));
+      if (res == null && failures.stream().noneMatch(f -> f.startsWith(r.dir()))) failures.add(r.dir() + ": no result came back");
+    }
+    ExecutorService none = Executors.newSingleThreadExecutor();
+    return finish(done, failures, none, new CompareCommand.StatusLine(console, true), dir, console);
+  }
+
+  /** A spec's run as an engine receives it. */
+  static SweepRun toRun(SweepSpec.Run r, SweepSpec s) {
+    return new SweepRun(r.group() + " " + r.method() + " s" + r.seed(), r.settings(), s.methods, r.dir().toString());
+  }
+
   /** What a run that failed (threw) returns, so the others go on. */
   private static final RunResult FAILED = new RunResult("failed", null, 0, 0, null, null, null, 0, null, 0, 0, 0, List.of(), Map.of(), Map.of());
 
-  private static int sweep(SweepSpec s, Path dir, int par, boolean quiet, PrintStream console) throws Exception {
+  private static int sweep(SweepSpec s, Path dir, int par, boolean quiet, SweepEngine cluster, EngineOptions engine, PrintStream console)
+      throws Exception {
     java.util.Queue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
     Path stamp = dir.resolve(SPEC_FILE);
     Map<String, Object> meta = new java.util.LinkedHashMap<>();
@@ -117,6 +157,7 @@ final class SweepCommand implements Callable<Integer> {
       console.printf(Locale.ROOT, "egd sweep %s: %d runs (%d done, %d to resume, %d to start), %d at a time, %d thread(s) each -> %s%n",
           s.name, s.runs.size(), done, resumed, todo.size() - resumed, par, s.threads, dir);
     }
+    if (cluster != null) return onCluster(s, todo, cluster, engine, dir, quiet, console);
     CompareCommand.StatusLine status = new CompareCommand.StatusLine(console, quiet);
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, par), r -> {
       Thread t = new Thread(r, "egd-sweep");
@@ -129,16 +170,13 @@ final class SweepCommand implements Callable<Integer> {
     for (SweepSpec.Run r : todo) {
       futures.add(pool.submit(() -> {
         if (stopping.get()) return null;
-        try {
-        TrainingRun ex = Experiments.prepare(r.settings(), s.methods);
-        trainers.add(ex);
-        if (stopping.get()) ex.requestStop();
         String name = r.group() + " " + r.method() + " s" + r.seed();
-        status.started(name, ex.settings().epochs());
-        boolean resume = RunDirectory.hasCheckpoint(r.dir());
-        try (OutputDirectory.Lock l = OutputDirectory.claimRun(r.dir(), ex.settingsRecord(), resume, true, "egd sweep --out " + dir)) {
-          return RunDirectory.run(r.dir(), ex, resume, status.listener(name), RunCharts.INSTANCE).result();
-        }
+        try {
+          return SweepRuns.execute(toRun(r, s), status.listener(name), RunCharts.INSTANCE, "egd sweep --out " + dir, ex -> {
+            trainers.add(ex);
+            if (stopping.get()) ex.requestStop();
+            status.started(name, ex.settings().epochs());
+          });
         } catch (Exception | OutOfMemoryError e) { // one run's failure is recorded; the others go on
           String why = e instanceof dev.egd.ValidationException ? BadInput.of((dev.egd.ValidationException) e).getMessage()
               : e instanceof java.io.IOException ? Main.describe((java.io.IOException) e) : String.valueOf(e);
