@@ -23,6 +23,7 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setOverwrittenOptionsAllowed(true); // the last occurrence of a flag wins, so scripts can append overrides
+    cl.registerConverter(java.nio.file.Path.class, Main::path);
     cl.setParameterExceptionHandler((ex, args) -> {
       String msg = ex.getMessage();
       ex.getCommandLine().getErr().println("egd: " + (msg == null ? ex.toString() : msg.split("\n")[0])
@@ -53,6 +54,15 @@ public final class Main implements Runnable {
     return cl;
   }
 
+  /** A path flag's value; one the file system cannot name (a NUL byte) is refused in words, not as an exception's name. */
+  static java.nio.file.Path path(String text) {
+    try {
+      return java.nio.file.Path.of(text);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new CommandLine.TypeConversionException("'" + text.replace("\0", "\\0") + "' is not a valid path (" + e.getReason() + ")");
+    }
+  }
+
   /** A file-system error as a user reads it: what went wrong with which file. */
   static String describe(java.io.IOException e) {
     if (e instanceof java.nio.file.AccessDeniedException) return "cannot write or read " + ((java.nio.file.FileSystemException) e).getFile() + ": permission denied";
@@ -62,7 +72,8 @@ public final class Main implements Runnable {
     if (e instanceof java.nio.file.DirectoryNotEmptyException) return "in the way: " + ((java.nio.file.FileSystemException) e).getFile() + " is a non-empty directory";
     if (e instanceof java.nio.file.FileSystemException) {
       java.nio.file.FileSystemException f = (java.nio.file.FileSystemException) e;
-      return "file system error on " + f.getFile() + (f.getReason() != null ? ": " + f.getReason() : "");
+      return "file system error on " + f.getFile() + (f.getOtherFile() != null ? " (to " + f.getOtherFile() + ")" : "")
+          + (f.getReason() != null ? ": " + f.getReason() : "");
     }
     return "input/output error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
   }
