@@ -75,7 +75,7 @@ final class ToyCommand implements Callable<Integer> {
     if (!(m > 0) || !Double.isFinite(m)) throw new BadInput("--m must be > 0: " + m);
     double[] epsValues = parseEps(eps, m);
     TwoScaleToy.Settings settings = new TwoScaleToy.Settings(dim, m, lr == null ? 1 / m : lr, egdLr, egdDecay, tol, maxSteps, seed);
-    RunFiles.checkWritable(out, "--out");
+    checkOut(out);
     TwoScaleToy toy = new TwoScaleToy(settings);
     System.out.printf(Locale.ROOT, "egd toy: W %dx%d, loss 0.5*||(W - W*) A||^2, A A^T has eigenvalues m = %s and eps; "
         + "GD step %s; EGD step %s * %s^t; converged at relative error %s%n", dim, dim, m, settings.gdLr(), egdLr, egdDecay, tol);
@@ -97,6 +97,23 @@ final class ToyCommand implements Callable<Integer> {
     System.out.println("GD bound: ln(1/tol)/(-ln(1 - lr*eps)) ~ ln(1/tol)/(lr*eps), linear in 1/eps; EGD's steps do not depend on eps.");
     System.out.println("-> " + out.resolve("toy.csv") + ", " + out.resolve("toy.png"));
     return 0;
+  }
+
+  /** The files toy writes; its directory may hold nothing else (so --out . or a run directory is refused, not strewn with them). */
+  static final List<String> FILES = List.of("toy.csv", "toy.png");
+
+  static void checkOut(Path out) throws java.io.IOException {
+    dev.egd.experiment.OutputDirectory.checkUsable(out, "out");
+    if (!java.nio.file.Files.isDirectory(out)) return;
+    try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(out)) {
+      for (Path f : (Iterable<Path>) s::iterator) {
+        String n = f.getFileName().toString();
+        if (!FILES.contains(n) && !(n.startsWith(".") && n.endsWith(".tmp")))
+          throw new BadInput("--out " + out + " holds files toy did not write (" + n + "); choose a new or empty directory");
+      }
+    }
+    String blocked = dev.egd.experiment.OutputDirectory.inTheWay(out, FILES);
+    if (blocked != null) throw new BadInput("--out " + out + " holds " + blocked + " as a directory, in the way of the file toy writes; move it away");
   }
 
   private static String plain(double v) {
@@ -129,7 +146,7 @@ final class ToyCommand implements Callable<Integer> {
     int n = 0;
     for (TwoScaleToy.Result r : rs) {
       double v = y.applyAsDouble(r);
-      if (!(v > 0)) continue;
+      if (!(v > 0) || !Double.isFinite(v)) continue; // a bound of infinity (m = 1e308, say) has no point on a log axis
       xs[n] = 1 / r.eps();
       ys[n] = v;
       n++;
