@@ -76,6 +76,18 @@ public final class OutputDirectory {
       throw new ValidationException(parameter, "cannot be created (" + (parent == null ? "no parent" : parent + " is not a writable directory") + ")", dir);
   }
 
+  /**
+   * The first of {@code names} that exists in {@code dir} as something egd cannot replace with a file (a
+   * directory, say), or null: checked before anything is written, so a run does not fail at its end.
+   */
+  public static String inTheWay(Path dir, java.util.Collection<String> names) {
+    for (String n : names) {
+      Path f = dir.resolve(n);
+      if (Files.exists(f) && !Files.isRegularFile(f)) return n;
+    }
+    return null;
+  }
+
   private static String abbreviate(String s) { return s.length() > 40 ? s.substring(0, 37) + "..." : s; }
 
   /** What {@code dir} holds, read without changing anything. */
@@ -193,6 +205,10 @@ public final class OutputDirectory {
    */
   public static Lock claimRun(Path dir, Map<String, Object> settings, boolean resume, boolean force, String holder) throws IOException {
     checkUsable(dir, "out");
+    String blocked = inTheWay(dir, RUN_FILES);
+    if (blocked != null)
+      throw new ValidationException("out", "holds " + blocked + " as a directory (or another thing that is not a file), in the way of the run's "
+          + blocked + "; move it away", dir);
     refuseUnlessFree(dir, inspect(dir), settings, resume, force);
     Lock lock = lock(dir, "out", holder);
     try {

@@ -136,9 +136,14 @@ public final class RunDirectory {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
     Files.write(tmp, content);
     try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) { // the file is in the way (a directory, say): leave no temporary file behind
+      Files.deleteIfExists(tmp);
+      throw e;
     }
   }
 
