@@ -224,7 +224,7 @@ final class SweepCommand implements Callable<Integer> {
       return 1;
     }
     if (diverged) {
-      console.println("some runs diverged (their summaries say so; they count as not reaching the target)");
+      System.err.println("egd: some runs diverged (their summaries say so; they count as not reaching the target)");
       return Main.EXIT_DIVERGED;
     }
     return 0;
