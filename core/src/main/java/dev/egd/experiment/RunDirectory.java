@@ -231,11 +231,11 @@ public final class RunDirectory {
       for (var e : flags.entrySet()) {
         String now = String.valueOf(e.getValue()), then = saved.get(e.getKey());
         if (!Objects.equals(then, now))
-          throw ValidationException.of("resume", ": " + f + " was written with " + e.getKey() + " = " + then + ", this run has " + now
+          throw ValidationException.of("resume", "refused: " + f + " was written with " + e.getKey() + " = " + then + ", this run has " + now
               + "; give the same settings (thread count included) or start afresh without {resume}");
       }
       for (String k : saved.keySet())
-        if (!flags.containsKey(k)) throw ValidationException.of("resume", ": " + f + " was written with " + k + " = " + saved.get(k) + ", which this run does not set");
+        if (!flags.containsKey(k)) throw ValidationException.of("resume", "refused: " + f + " was written with " + k + " = " + saved.get(k) + ", which this run does not set");
       return Arrays.copyOfRange(body, body.length - in.available(), body.length);
     } catch (IOException e) {
       throw ValidationException.of("resume", "found " + f + " damaged: " + e.getMessage());
@@ -312,7 +312,9 @@ public final class RunDirectory {
     private final TrainingRun experiment;
     private final TrainListener display;
     private final Finished finished;
-    private final BufferedWriter csv, timing, spectrumCsv;
+    // Opened (and so truncated) when the run starts writing: a resumed run's files stay as they were until its
+    // checkpoint has been read back, so a checkpoint that does not restore loses nothing.
+    private BufferedWriter csv, timing, spectrumCsv;
     final List<SpectrumLogger.Record> spectrum = new ArrayList<>();
     private List<String> earlierSpectrumRows = List.of(); // a resumed run's spectrum.csv rows, rewritten on resume
     private IOException failure;
@@ -327,17 +329,25 @@ public final class RunDirectory {
         List<String> lines = Files.readAllLines(dir.resolve(SPECTRUM));
         earlierSpectrumRows = lines.isEmpty() ? List.of() : lines.subList(1, lines.size());
       }
-      csv = open(METRICS, METRICS_HEADER);
-      timing = open(TIMING, TIMING_HEADER);
       if (logger != null) {
-        spectrumCsv = open(SPECTRUM, SPECTRUM_HEADER);
         int keep = Experiments.spectrumKeep(experiment.config());
         logger.sink(r -> {
           spectrum.add(r);
+          openFiles();
           write(spectrumCsv, spectrumRow(r, keep));
         });
-      } else {
-        spectrumCsv = null;
+      }
+      if (!resuming) openFiles();
+    }
+
+    private void openFiles() {
+      if (csv != null) return;
+      try {
+        csv = open(METRICS, METRICS_HEADER);
+        timing = open(TIMING, TIMING_HEADER);
+        if (experiment.spectrum() != null) spectrumCsv = open(SPECTRUM, SPECTRUM_HEADER);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
 
@@ -362,6 +372,7 @@ public final class RunDirectory {
     }
 
     @Override public void onResume(List<EpochRecord> history) {
+      openFiles();
       for (EpochRecord r : history) row(r);
       if (spectrumCsv != null && !history.isEmpty()) {
         long upTo = history.get(history.size() - 1).step();
@@ -379,6 +390,7 @@ public final class RunDirectory {
     }
 
     private void row(EpochRecord r) {
+      openFiles();
       write(csv, metricsRow(r));
       write(timing, r.epoch() + "," + String.format(Locale.ROOT, "%.4f", r.seconds()));
       if (r.epoch() % 50 == 0) {
@@ -394,6 +406,7 @@ public final class RunDirectory {
     @Override public void onFinish(RunResult r) {
       display.onFinish(r);
       try {
+        openFiles();
         csv.flush();
         timing.flush();
         if (spectrumCsv != null) spectrumCsv.flush();
@@ -405,6 +418,7 @@ public final class RunDirectory {
     }
 
     @Override public void close() throws IOException {
+      if (csv == null) return; // a resumed run that never started: its files untouched
       csv.close();
       timing.close();
       if (spectrumCsv != null) spectrumCsv.close();

@@ -115,7 +115,12 @@ public final class Trainer {
     transform.init(params, InitContext.of(settings.seed(), workers, testAccuracy));
     state = new TrainerState(train.size, settings.seed());
     if (resumeFrom != null) {
-      state.restore(resumeFrom, params, transform);
+      try {
+        state.restore(resumeFrom, params, transform);
+      } catch (IOException | RuntimeException e) { // whole (its digest checks out) but not a state of this run: refused, nothing written
+        throw dev.egd.ValidationException.of("resume", "found the checkpoint's state unreadable (" + (e.getMessage() == null ? e.getClass().getSimpleName()
+            : e.getMessage()) + "); start afresh without {resume}");
+      }
       EpochRecord last = state.last();
       if (last != null) testAccuracy.report(last.testAcc(), last.epoch());
       listener.onResume(List.copyOf(state.history));
