@@ -233,6 +233,37 @@ public final class Experiments {
       Object v = c.get(s);
       if (v instanceof Integer && (Integer) v < 1 && s != RunConfig.DEPTH) throw new ValidationException(s.name(), "must be >= 1", v);
     }
+    Map<Setting<?>, Double> parts = memoryParts(task, c, method);
+    double total = 0;
+    Setting<?> largest = RunConfig.WIDTH;
+    for (var e : parts.entrySet()) {
+      total += Math.max(0, e.getValue());
+      if (e.getValue() > parts.getOrDefault(largest, 0.0)) largest = e.getKey();
+    }
+    double limit = Runtime.getRuntime().maxMemory() * MEMORY_SHARE;
+    if (!(total <= limit)) {
+      // The setting to name: the one whose reduction to 1 shrinks the estimate most (width, not the batch it multiplies).
+      double least = total;
+      for (Setting<Integer> s : List.of(RunConfig.WIDTH, RunConfig.DEPTH, RunConfig.HEADS, RunConfig.P, RunConfig.N, RunConfig.TRAIN_SIZE,
+          RunConfig.TEST_SIZE, RunConfig.TRAIN_POINTS, RunConfig.MA_WINDOW, RunConfig.BATCH)) {
+        Integer v = c.get(s);
+        if (v == null || v <= 1) continue;
+        double t = 0;
+        for (double part : memoryParts(task, c.with(s, 1), method).values()) t += Math.max(0, part);
+        if (t < least) {
+          least = t;
+          largest = s;
+        }
+      }
+      throw new ValidationException(largest.name(), String.format(Locale.ROOT,
+          "makes the run need an estimated %s of memory, more than this JVM may use (%s); lower it, or raise the JVM's limit "
+              + "(EGD_JAVA_OPTS=-Xmx%dg)", gib(total), gib(limit), (long) Math.min(1e12, Math.max(2, Math.ceil(total / MEMORY_SHARE / (1L << 30)) + 1))),
+          c.get(largest));
+    }
+  }
+
+  /** The estimated bytes a run needs, by the setting that drives each part. */
+  private static Map<Setting<?>, Double> memoryParts(Task task, RunConfig c, String method) {
     Map<Setting<?>, Double> parts = new LinkedHashMap<>(task.memory(c));
     double params = task.parameterCount(c);
     double state = 0;
@@ -243,19 +274,7 @@ public final class Experiments {
     }
     if (!c.require(RunConfig.OPTIMIZER).equals("sgd")) state += 2 * params;
     parts.merge(RunConfig.WIDTH, 4 * state, Double::sum);
-    double total = 0;
-    Setting<?> largest = RunConfig.WIDTH;
-    for (var e : parts.entrySet()) {
-      total += Math.max(0, e.getValue());
-      if (e.getValue() > parts.getOrDefault(largest, 0.0)) largest = e.getKey();
-    }
-    double limit = Runtime.getRuntime().maxMemory() * MEMORY_SHARE;
-    if (!(total <= limit)) {
-      throw new ValidationException(largest.name(), String.format(Locale.ROOT,
-          "makes the run need an estimated %s of memory, more than this JVM may use (%s); lower it, or raise the JVM's limit "
-              + "(EGD_JAVA_OPTS=-Xmx%dg)", gib(total), gib(limit), (long) Math.min(1e12, Math.max(2, Math.ceil(total / MEMORY_SHARE / (1L << 30)) + 1))),
-          c.get(largest));
-    }
+    return parts;
   }
 
   private static String gib(double bytes) {

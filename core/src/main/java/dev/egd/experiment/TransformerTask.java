@@ -66,7 +66,7 @@ final class TransformerTask implements Task {
     Map<Setting<?>, Double> m = new LinkedHashMap<>();
     m.put(RunConfig.P, 1.0 * 4 * p * p * 10);
     m.put(RunConfig.WIDTH, 1.0 * 4 * parameterCount(c) * (2 + threads));
-    m.put(RunConfig.BATCH, 1.0 * 4 * threads * 2 * rows * 4 * (depth * (24 * d + heads * 4) + 2 * (p + 2) + 10 * d));
+    m.put(RunConfig.BATCH, 1.0 * 4 * threads * 2 * rows * 4 * (1.0 * depth * (24.0 * d + 4.0 * heads) + 2.0 * (p + 2) + 10.0 * d));
     return m;
   }
 }
