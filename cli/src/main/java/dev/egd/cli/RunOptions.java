@@ -62,8 +62,10 @@ public final class RunOptions {
       description = "Evaluate after every this many steps; 0 evaluates after every epoch (default: 0; mnist: 100).")
   Long evalEvery;
 
-  @Option(names = "--drop-last", arity = "1", description = "Drop the last partial batch of an epoch (default: true; transformer: false, as the Grokfast code).")
-  Boolean dropLast;
+  // text, checked as the setting is (picocli would read an empty value of a Boolean as the default's negation)
+  @Option(names = "--drop-last", arity = "1", paramLabel = "true|false",
+      description = "Drop the last partial batch of an epoch (default: true; transformer: false, as the Grokfast code).")
+  String dropLast;
 
   // modular arithmetic
   @Option(names = "--op", description = "Modular operation: add, sub, mul, div (default: add).")

@@ -173,6 +173,8 @@ public final class Experiments {
         c.require(RunConfig.STOP_AFTER), c.require(RunConfig.THREADS), c.require(RunConfig.SEED), c.require(RunConfig.DROP_LAST),
         TrainSettings.TrainMetrics.valueOf(c.require(RunConfig.TRAIN_METRICS).toUpperCase(Locale.ROOT)), c.require(RunConfig.EVAL_EVERY));
     Check.atLeast("checkpoint_every", c.require(RunConfig.CHECKPOINT_EVERY), 0);
+    // the library reads a negative cut-off as "the default"; given as a setting, it is a mistake
+    if (c.has(RunConfig.EGD_RCOND)) Check.unitInterval("egd_rcond", c.get(RunConfig.EGD_RCOND));
     checkMemory(task, c, method);
     Task.Problem problem = task.build(c);
     int trainSize = problem.split().train().size;
