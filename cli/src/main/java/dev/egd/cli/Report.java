@@ -72,6 +72,15 @@ final class Report {
     Map<String, Map<String, List<RunRow>>> byGroup = new LinkedHashMap<>();
     for (SweepSpec.Run run : spec.runs) {
       byGroup.computeIfAbsent(run.group(), g -> new LinkedHashMap<>()).computeIfAbsent(run.method(), m -> new ArrayList<>());
+      Path summary = run.dir().resolve("summary.json");
+      if (Files.isRegularFile(summary) && !dev.egd.experiment.RunDirectory.hasCheckpoint(run.dir())) {
+        try {
+          RunFiles.JSON.readTree(summary.toFile());
+        } catch (IOException e) { // not "not finished": a summary that cannot be read is listed with the reason
+          unusable.put(run, "summary.json cannot be read: " + Main.oneLine(e.getMessage()));
+          continue;
+        }
+      }
       if (!SweepCommand.complete(run.dir())) {
         missing.add(new RunRow(run, null, null, Double.NaN, Double.NaN, Double.NaN, Double.NaN, List.of()));
         continue;

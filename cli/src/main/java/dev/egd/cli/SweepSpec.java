@@ -86,13 +86,21 @@ final class SweepSpec {
     return new SweepSpec(file.toString(), root, null);
   }
 
-  /** YAML aliases (*name) would be read as the alias's name, not its value: refused rather than misread. */
+  /**
+   * YAML aliases (*name) would be read as the alias's name, not its value, and a second document (after
+   * ---) would be ignored: both refused rather than misread.
+   */
   private static void refuseAliases(Path file, String text) throws IOException {
     try (com.fasterxml.jackson.dataformat.yaml.YAMLParser p = (com.fasterxml.jackson.dataformat.yaml.YAMLParser) YAML_FACTORY.createParser(text)) {
-      while (p.nextToken() != null) {
+      int depth = 0, documents = 0;
+      for (com.fasterxml.jackson.core.JsonToken t; (t = p.nextToken()) != null;) {
         if (p.isCurrentAlias())
           throw new BadInput(file + ": line " + p.currentLocation().getLineNr() + ": YAML aliases (*" + p.getText()
               + ") are not supported; write the value out");
+        if (depth == 0 && ++documents > 1)
+          throw new BadInput(file + ": line " + p.currentLocation().getLineNr() + ": a second YAML document (after ---); a spec is one document");
+        if (t.isStructStart()) depth++;
+        else if (t.isStructEnd()) depth--;
       }
     }
   }
@@ -247,10 +255,13 @@ final class SweepSpec {
       for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext();) {
         var e = it.next();
         if (!configNames.contains(e.getKey())) throw bad("paper." + e.getKey(), "not a configuration name; valid: " + configNames);
+        if (!e.getValue().isObject()) throw bad("paper." + e.getKey(), "must map methods to published figures, e.g. {egd: 116}");
         Map<String, Double> byMethod = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> jt = e.getValue().fields(); jt.hasNext();) {
           var f = jt.next();
-          if (!f.getValue().isNumber()) throw bad("paper." + e.getKey() + "." + f.getKey(), "must be a number");
+          if (!methods.contains(f.getKey())) throw bad("paper." + e.getKey() + "." + f.getKey(), "not one of the methods " + methods);
+          if (!f.getValue().isNumber() || !Double.isFinite(f.getValue().asDouble()))
+            throw bad("paper." + e.getKey() + "." + f.getKey(), "must be a number");
           byMethod.put(f.getKey(), f.getValue().asDouble());
         }
         paper.put(e.getKey(), byMethod);
