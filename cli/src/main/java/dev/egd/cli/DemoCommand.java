@@ -28,6 +28,7 @@ final class DemoCommand implements Callable<Integer> {
         .with(RunConfig.TARGET, 0.95);
     List<String> methods = List.of(CompareCommand.DEFAULT_METHODS.split(","));
     // The demo's directory is its own: a second demo replaces the first.
+    OutputDirectory.checkUsable(out, "out");
     boolean again = OutputDirectory.inspect(out).kind() == OutputDirectory.Kind.COMPARISON;
     return CompareCommand.run(methods, c, "vanilla", null, out, false, false, again, System.out, cmp -> System.out.println(cmp.verdict(0.95)));
   }

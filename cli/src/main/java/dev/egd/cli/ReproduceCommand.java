@@ -45,8 +45,12 @@ final class ReproduceCommand implements Callable<Integer> {
   @Override public Integer call() throws Exception {
     if (!PRESETS.contains(preset)) throw new BadInput("EXPERIMENT must be one of " + String.join(", ", PRESETS) + ": " + preset);
     if (seeds != null && (seeds < 1 || seeds > 1000)) throw new BadInput("--seeds must be in [1, 1000]: " + seeds);
-    ObjectNode spec = spec(preset, quick, seeds != null ? seeds : quick ? 2 : 5);
     Path dir = out != null ? out : Path.of("runs", "reproduce-" + preset + (quick ? "-quick" : ""));
+    // the quick checks first: building (and so validating) every run of the experiment takes a moment
+    dev.egd.experiment.OutputDirectory.checkUsable(dir, "out");
+    if (parallel != null && (parallel < 1 || parallel > 256)) throw new BadInput("--parallel must be in [1, 256]: " + parallel);
+    ObjectNode spec = spec(preset, quick, seeds != null ? seeds : quick ? 2 : 5);
+    SweepCommand.checkFree(dir, spec, force);
     return SweepCommand.run(new SweepSpec("reproduce " + preset + (quick ? " --quick" : ""), spec, null), dir, parallel, force, quiet,
         engine, System.out);
   }

@@ -62,18 +62,22 @@ final class SweepCommand implements Callable<Integer> {
     SweepEngine cluster = engine == null ? null : engine.find(); // refused now if it is not on the class path
     OutputDirectory.checkUsable(dir, "out");
     if (parallelFlag != null && (parallelFlag < 1 || parallelFlag > 256)) throw new BadInput("--parallel must be in [1, 256]: " + parallelFlag);
-    checkFree(dir, raw, force);
+    checkFree(dir, raw.tree, force);
     SweepSpec s = raw.placeRuns(dir.resolve("runs"), quiet ? null : System.err);
     int cores = Runtime.getRuntime().availableProcessors();
     int par = parallelFlag != null ? parallelFlag : s.parallel != null ? s.parallel : cores;
     try (OutputDirectory.Lock lock = OutputDirectory.lock(dir, "out", "egd sweep --out " + dir)) {
-      checkFree(dir, raw, force);
+      checkFree(dir, raw.tree, force);
       return sweep(s, dir, par, quiet, cluster, engine, console);
     }
   }
 
   /** A sweep goes into a new or empty directory, or one holding the same sweep (or, with --force, any sweep). */
-  private static void checkFree(Path dir, SweepSpec raw, boolean force) {
+  static void checkFree(Path dir, JsonNode spec, boolean force) {
+    List<String> files = new ArrayList<>(List.of(SPEC_FILE));
+    files.addAll(ReportCommand.FILES);
+    String blocked = OutputDirectory.inTheWay(dir, files);
+    if (blocked != null) throw new BadInput("--out " + dir + " holds " + blocked + " as a directory, in the way of the sweep's file; move it away");
     OutputDirectory.Contents c = OutputDirectory.inspect(dir);
     switch (c.kind()) {
       case ABSENT:
@@ -87,7 +91,7 @@ final class SweepCommand implements Callable<Integer> {
         } catch (java.io.IOException | RuntimeException e) {
           throw new BadInput("--out " + dir + ": " + SPEC_FILE + " is damaged (" + Main.oneLine(e.getMessage()) + "); --force to reuse the directory");
         }
-        if (old == null || !old.equals(raw.tree))
+        if (old == null || !old.equals(spec))
           throw new BadInput("--out " + dir + " holds a sweep made from another spec; choose another --out, or --force to reuse it");
         return;
       case FINISHED_RUN:
