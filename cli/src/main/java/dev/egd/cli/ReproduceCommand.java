@@ -49,6 +49,7 @@ final class ReproduceCommand implements Callable<Integer> {
     // the quick checks first: building (and so validating) every run of the experiment takes a moment
     dev.egd.experiment.OutputDirectory.checkUsable(dir, "out");
     if (parallel != null && (parallel < 1 || parallel > 256)) throw new BadInput("--parallel must be in [1, 256]: " + parallel);
+    if (engine != null) engine.find();
     ObjectNode spec = spec(preset, quick, seeds != null ? seeds : quick ? 2 : 5);
     SweepCommand.checkFree(dir, spec, force);
     return SweepCommand.run(new SweepSpec("reproduce " + preset + (quick ? " --quick" : ""), spec, null), dir, parallel, force, quiet,
