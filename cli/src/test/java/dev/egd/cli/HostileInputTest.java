@@ -375,14 +375,18 @@ class HostileInputTest {
       } else if (Long.parseLong(v) < 1) {
         cases.add(any("demo --epochs '" + v + "'", Set.of(2), "--epochs", List.of("demo", "--out", "DIR/out", "--epochs", v)));
       }
-      // sweep
-      cases.add(any("sweep --parallel '" + v + "'", Set.of(2), "--parallel", List.of("sweep", spec, "--quiet", "--out", "DIR/out", "--parallel", v))
-          .prep(writeSpec));
-      // reproduce: no value here is valid (a valid one would start the whole experiment)
-      cases.add(any("reproduce --seeds '" + v + "'", Set.of(2), "--seeds",
-          List.of("reproduce", "egd-tables", "--quick", "--quiet", "--out", "DIR/out", "--seeds", v)));
-      cases.add(any("reproduce --parallel '" + v + "'", Set.of(2), "--parallel",
-          List.of("reproduce", "egd-tables", "--quick", "--quiet", "--out", "DIR/out", "--parallel", v)));
+      // sweep and reproduce: no value here is valid (a valid one would start the sweep, or the whole experiment)
+      for (String cmd : List.of("sweep", "reproduce")) {
+        Class<?> type = cmd.equals("sweep") ? SweepCommand.class : ReproduceCommand.class;
+        for (Option o : options(type)) {
+          String flag = o.names()[o.names().length - 1];
+          if (flag.equals("--out")) continue;
+          List<String> a = cmd.equals("sweep") ? new ArrayList<>(List.of("sweep", spec, "--quiet", "--out", "DIR/out"))
+              : new ArrayList<>(List.of("reproduce", "egd-tables", "--quick", "--quiet", "--out", "DIR/out"));
+          a.addAll(List.of(flag, v));
+          cases.add(any(cmd + " " + flag + " '" + v + "'", Set.of(2), takesNoValue(type, flag) ? null : flag, a).prep(writeSpec));
+        }
+      }
       cases.add(any("reproduce EXPERIMENT '" + v + "'", Set.of(2), "EXPERIMENT", List.of("reproduce", v, "--out", "DIR/out")));
       // toy: the step cap keeps every valid run short
       for (Option o : options(ToyCommand.class)) {
