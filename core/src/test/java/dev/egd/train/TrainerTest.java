@@ -116,6 +116,16 @@ class TrainerTest {
   }
 
   @Test
+  void aFiniteBlowUpIsDivergenceToo() {
+    // EGD's step has unit spectral norm, so lr 1e6 moves W1 by 1e6 per step: finite, but no run that learns looks like this.
+    RunResult r = run(11, 0.5, 16, 8, Transforms.chain(Transforms.egd(ParamSelector.first()), Transforms.sgd(1e6)), 50, 0.95, 1, 0);
+    assertEquals("diverged", r.status());
+    assertTrue(r.message().contains("norm"), r.message());
+    assertEquals(1, r.history().size(), "stopped at the first evaluation");
+    assertTrue(Double.isFinite(r.last().trainLoss()) || r.message().contains("norm"));
+  }
+
+  @Test
   void stopAfterTargetEndsTheRun() {
     Split split = ModularArithmetic.split(ModularArithmetic.Op.ADD, 11, 0.5, 0);
     Mlp mlp = new Mlp(new int[] {22, 16, 11}, true, false);
