@@ -5,12 +5,17 @@
 #   bench/issue14/run-sweep.sh SPEC OUT [SPEC OUT ...]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-commit=$(git -C "$root" rev-parse --short HEAD)
-[ -n "$(git -C "$root" status --porcelain --untracked-files=no)" ] && commit="$commit-dirty"
-snap="${TMPDIR:-/tmp}/egd-snapshot-$commit"
+# EGD_SNAPSHOT=DIR (holding egd-cli.jar, lib/ and a COMMIT file) runs that build instead of this checkout's.
+if [ -n "${EGD_SNAPSHOT:-}" ]; then
+  snap=$EGD_SNAPSHOT commit=$(cat "$snap/COMMIT")
+else
+  commit=$(git -C "$root" rev-parse --short HEAD)
+  [ -n "$(git -C "$root" status --porcelain --untracked-files=no)" ] && commit="$commit-dirty"
+  snap="${TMPDIR:-/tmp}/egd-snapshot-$commit"
+fi
 if [ ! -f "$snap/egd-cli.jar" ]; then
   (cd "$root" && mvn -B -q -o -pl cli -am package -Dmaven.test.skip=true)
-  mkdir -p "$snap" && cp -r "$root/cli/target/egd-cli.jar" "$root/cli/target/lib" "$snap/"
+  mkdir -p "$snap" && cp -r "$root/cli/target/egd-cli.jar" "$root/cli/target/lib" "$snap/" && echo "$commit" > "$snap/COMMIT"
 fi
 export OPENBLAS_NUM_THREADS=1
 while [ $# -ge 2 ]; do
