@@ -28,6 +28,13 @@ for s in 0 1; do
   run rsvd-fresh-add-p97-seed$s --method egd-rsvd --stop-after 0 --seed $s
   run rsvd-fixed-add-p97-seed$s --method egd-rsvd --rsvd-sketch fixed --stop-after 0 --seed $s
 done
+# the parity variants on a + b mod 97 (plain EGD is exact-add-p97-seed*): within 10% of its epochs?
+for s in 0 1 2; do
+  run exact-add-p97-seed$s --method egd --stop-after 0 --seed $s
+  run decay-after-add-p97-seed$s --method egd --decay-after-egd --stop-after 0 --seed $s
+  run damping1e-3-add-p97-seed$s --method egd --egd-damping 1e-3 --stop-after 0 --seed $s
+  run rank-batch-add-p97-seed$s --method egd --egd-max-rank batch --stop-after 0 --seed $s
+done
 run mnist-official-egd --task mnist --method egd --preset official --seed 0
 run mnist-official-egd-rsvd-grokfast --task mnist --method egd-rsvd+grokfast-ema --preset official --seed 0
 run mnist-official-vanilla --task mnist --method vanilla --preset official --seed 0
