@@ -35,6 +35,11 @@ for s in 0 1 2; do
   run damping1e-3-add-p97-seed$s --method egd --egd-damping 1e-3 --stop-after 0 --seed $s
   run rank-batch-add-p97-seed$s --method egd --egd-max-rank batch --stop-after 0 --seed $s
 done
+# muon without momentum: Newton-Schulz of the gradient itself with decoupled decay, beside SGD (the ablation
+# between egd --egd-route newton-schulz and muon)
+for s in 0 1; do
+  run muon-momentum0-add-p97-seed$s --method muon --muon-momentum 0 --epochs 1000 --stop-after 0 --seed $s
+done
 run mnist-official-egd --task mnist --method egd --preset official --seed 0
 run mnist-official-egd-rsvd-grokfast --task mnist --method egd-rsvd+grokfast-ema --preset official --seed 0
 run mnist-official-vanilla --task mnist --method vanilla --preset official --seed 0
