@@ -214,21 +214,51 @@ final class Report {
     return c.speedupBound() + (c.speedupBound().isEmpty() ? "" : " ") + String.format(Locale.ROOT, "%.1fx [%.1f, %.1f]", s[0], s[1], s[2]);
   }
 
-  /** The statistics table, as Markdown. */
+  /** "6/20 (30% [15, 52])": the runs that reached the target and the Wilson 95% interval of the success probability, in percent. */
+  static String reached(Stats.Summary t) {
+    double[] w = Stats.wilson(t.reached(), t.n());
+    if (t.n() == 0) return "0/0";
+    return String.format(Locale.ROOT, "%d/%d (%.0f%% [%.0f, %.0f])", t.reached(), t.n(), 100.0 * t.reached() / t.n(), 100 * w[0], 100 * w[1]);
+  }
+
+  /** The median time of the runs that reached the target, with its bootstrap interval; "-" when none did. */
+  private static String medianReached(Cell c) {
+    double[] m = Stats.medianOfReached(values(c.rows(), true));
+    return Double.isNaN(m[0]) ? "-" : num(m[0]) + " " + interval(m[1], m[2], false);
+  }
+
+  /** Runs within the paper's figure and within twice it: "3/20, 9/20". */
+  private static String paperShare(Cell c) {
+    if (c.paper() == null) return "-";
+    int within = 0, within2 = 0;
+    for (RunRow r : c.rows()) {
+      if (r.reached() && r.toTarget() <= c.paper()) within++;
+      if (r.reached() && r.toTarget() <= 2 * c.paper()) within2++;
+    }
+    return within + "/" + c.rows().size() + ", " + within2 + "/" + c.rows().size();
+  }
+
+  /**
+   * The statistics table, as Markdown: first how many runs reached the target (with a 95% interval of
+   * the success probability), then how fast those that arrived did, then the median over every run
+   * (one that never arrived counts as never), its seconds, the speed-up, and the paper's figure with
+   * how many runs matched it.
+   */
   String table() {
     StringBuilder sb = new StringBuilder();
     boolean paper = !spec.paper.isEmpty();
-    sb.append("| configuration | method | reached | median ").append(unit).append(" [IQR] | 95% CI | median seconds [95% CI] | speed-up vs ")
-        .append(spec.baseline).append(" [95% CI] |").append(paper ? " paper |" : "").append('\n');
-    sb.append("|---|---|---|---|---|---|---|").append(paper ? "---|" : "").append('\n');
+    sb.append("| configuration | method | reached (95% CI) | median ").append(unit).append(" of those reached [95% CI] | median ").append(unit)
+        .append(", all runs [IQR] | 95% CI | median seconds [95% CI] | speed-up vs ").append(spec.baseline).append(" [95% CI] |")
+        .append(paper ? " paper | runs within 1x, 2x the paper's |" : "").append('\n');
+    sb.append("|---|---|---|---|---|---|---|---|").append(paper ? "---|---|" : "").append('\n');
     for (String g : groups) {
       for (Cell c : cells.get(g).values()) {
         Stats.Summary t = c.time(), s = c.seconds();
-        sb.append("| ").append(g).append(" | ").append(c.method()).append(" | ").append(t.reached()).append('/').append(t.n())
+        sb.append("| ").append(g).append(" | ").append(c.method()).append(" | ").append(reached(t)).append(" | ").append(medianReached(c))
             .append(" | ").append(median(c)).append(" [").append(num(t.q1())).append(", ").append(num(t.q3())).append("] | ")
             .append(interval(t.ciLow(), t.ciHigh(), false)).append(" | ").append(secs(s.median())).append(' ')
             .append(interval(s.ciLow(), s.ciHigh(), true)).append(" | ").append(speedup(c)).append(" |");
-        if (paper) sb.append(' ').append(c.paper() == null ? "-" : num(c.paper())).append(" |");
+        if (paper) sb.append(' ').append(c.paper() == null ? "-" : num(c.paper())).append(" | ").append(paperShare(c)).append(" |");
         sb.append('\n');
       }
     }
@@ -244,8 +274,9 @@ final class Report {
       Cell cur = m.get(c.method());
       if (cur == null || better(c, cur)) m.put(c.method(), c);
     }
-    StringBuilder sb = new StringBuilder("| configuration | method | best setting | reached | median ").append(unit)
-        .append(" [95% CI] | speed-up vs ").append(spec.baseline).append(" at its best [95% CI] |\n|---|---|---|---|---|---|\n");
+    StringBuilder sb = new StringBuilder("| configuration | method | best setting | reached (95% CI) | median ").append(unit)
+        .append(" of those reached [95% CI] | median ").append(unit).append(", all runs [95% CI] | speed-up vs ").append(spec.baseline)
+        .append(" at its best [95% CI] |\n|---|---|---|---|---|---|---|\n");
     for (var e : best.entrySet()) {
       Cell base = e.getValue().get(spec.baseline);
       for (Cell c : e.getValue().values()) {
@@ -257,7 +288,7 @@ final class Report {
               : (open ? ">= " : methodOpen ? "<= " : "") + String.format(Locale.ROOT, "%.1fx [%.1f, %.1f]", s[0], s[1], s[2]);
         }
         sb.append("| ").append(e.getKey()).append(" | ").append(c.method()).append(" | ").append(c.grid()).append(" | ")
-            .append(c.time().reached()).append('/').append(c.time().n()).append(" | ").append(median(c)).append(' ')
+            .append(reached(c.time())).append(" | ").append(medianReached(c)).append(" | ").append(median(c)).append(' ')
             .append(interval(c.time().ciLow(), c.time().ciHigh(), false)).append(" | ").append(sp).append(" |\n");
       }
     }
@@ -343,6 +374,11 @@ final class Report {
       m.put("method", c.method());
       m.put("runs", c.time().n());
       m.put("reached", c.time().reached());
+      double[] w = Stats.wilson(c.time().reached(), c.time().n());
+      m.put("success_ci95_wilson", List.of(w[0], w[1]));
+      double[] mr = Stats.medianOfReached(values(c.rows(), true));
+      m.put("median_of_reached", finite(mr[0]));
+      m.put("median_of_reached_ci95", List.of(String.valueOf(mr[1]), String.valueOf(mr[2])));
       m.put("median", finite(c.time().median()));
       m.put("q1", finite(c.time().q1()));
       m.put("q3", finite(c.time().q3()));
@@ -354,7 +390,11 @@ final class Report {
         m.put("speedup_ci95", List.of(String.valueOf(c.speedup()[1]), String.valueOf(c.speedup()[2])));
         m.put("speedup_bound", c.speedupBound().isEmpty() ? "exact" : c.speedupBound());
       }
-      if (c.paper() != null) m.put("paper", c.paper());
+      if (c.paper() != null) {
+        m.put("paper", c.paper());
+        m.put("runs_within_paper", c.rows().stream().filter(r -> r.reached() && r.toTarget() <= c.paper()).count());
+        m.put("runs_within_2x_paper", c.rows().stream().filter(r -> r.reached() && r.toTarget() <= 2 * c.paper()).count());
+      }
       rows.add(m);
     }
     out.put("rows", rows);
@@ -416,10 +456,11 @@ final class Report {
   private String intro() {
     int finished = spec.runs.size() - missing.size() - unusable.size();
     return (unusable.isEmpty() ? "" : unusable.size() + " run(s) could not be used (listed under Runs, with the reason) and are not counted. ")
-        + String.format(Locale.ROOT, "%d of %d runs finished (%d methods x %d seeds x %d settings). Median and interquartile range "
-        + "across seeds; 95%% intervals are percentile bootstraps (%,d resamples) of the median; a run that never reached the target "
-        + "counts as never, and speed-ups against it are lower bounds (>=) computed at its cap.%n",
-        finished, spec.runs.size(), spec.methods.size(), spec.seeds.size(), groups.size(), Stats.BOOTSTRAP);
+        + String.format(Locale.ROOT, "%d of %d runs finished (%d methods x %s seeds x %d settings). Reached: runs that reached the "
+        + "target, with the Wilson 95%% interval of the success probability. Median and interquartile range across seeds, over the "
+        + "runs that reached the target and over all runs; 95%% intervals of medians are percentile bootstraps (%,d resamples); over "
+        + "all runs a run that never reached the target counts as never, and speed-ups against it are lower bounds (>=) computed at its cap.%n",
+        finished, spec.runs.size(), spec.methods.size(), spec.seedCounts(), groups.size(), Stats.BOOTSTRAP);
   }
 
   private String provenanceText() {

@@ -17,6 +17,11 @@ public final class RunOptions {
   @Option(names = "--task", description = "Task: modular, parity or mnist (default: modular).")
   String task;
 
+  @Option(names = "--preset", description = "paper: unset settings take the papers' stated values (default); official: the official scripts' "
+      + "active lines (mnist: egd wd 0.01, egd-rsvd rank 16 wd 2.0, 50,000 steps evaluated once at the end, no switch-off; "
+      + "modular and parity: --rsvd-sketch fixed).")
+  String preset;
+
   // MNIST
   @Option(names = "--data", description = "MNIST: directory with the standard IDX files (train-*, optionally t10k-*; plain or .gz) (default: the bundled 10,000 digits).")
   java.nio.file.Path data;
@@ -126,10 +131,10 @@ public final class RunOptions {
 
   // EGD and friends
   @Option(names = "--egd-layers",
-      description = "Gradients EGD and colnorm act on: first, all, or a regex over parameter names such as W1 (default: first; transformer: every block's MLP weights).")
+      description = "Gradients EGD and colnorm act on (and the matrices muon optimizes): first, all, or a regex over parameter names such as W1 (default: first; transformer: every block's MLP weights).")
   String egdLayers;
 
-  @Option(names = "--egd-route", description = "Exact EGD algorithm: auto, gram64, gram32, svd (default: auto).")
+  @Option(names = "--egd-route", description = "Exact EGD algorithm: auto, gram64, gram32, svd, or newton-schulz (Muon's approximate iteration on the raw gradient) (default: auto).")
   String egdRoute;
 
   @Option(names = "--egd-floor", description = "Exact EGD: absolute floor of singular values, > 0 (default: 1e-6).")
@@ -137,6 +142,28 @@ public final class RunOptions {
 
   @Option(names = "--egd-rcond", description = "Exact EGD: relative rank cut-off in [0, 1); 0 moves every direction, rounding noise included, as the paper's formula (default: max(m, n) * 2^-23).")
   Double egdRcond;
+
+  @Option(names = "--egd-damping", description = "Exact EGD: damping δ >= 0, the update (G G^T + δ s_max^2 I)^(-1/2) G; 0 is the paper's EGD, bit for bit (default: 0).")
+  Double egdDamping;
+
+  @Option(names = "--egd-max-rank", description = "Exact EGD: move only the r largest singular directions: an integer r >= 1, batch (the minibatch size) or none (default: none).")
+  String egdMaxRank;
+
+  @Option(names = "--decay-after-egd", description = "sgd: add the weight-decay gradient wd*W after the method's transforms, so that EGD (colnorm, egd-rsvd) "
+      + "sees the data gradient alone (default: before, the paper's regularised loss).")
+  Boolean decayAfterEgd;
+
+  @Option(names = "--ns-steps", description = "Newton-Schulz iterations of muon and --egd-route newton-schulz (default: 5).")
+  Integer nsSteps;
+
+  @Option(names = "--muon-lr", description = "muon: learning rate of the --egd-layers matrices, in spectral norm per step (default: --lr with sgd, 0.02 beside adam/adamw).")
+  Double muonLr;
+
+  @Option(names = "--muon-momentum", description = "muon: Nesterov momentum beta in [0, 1) (default: 0.95).")
+  Double muonMomentum;
+
+  @Option(names = "--rsvd-sketch", description = "egd-rsvd: fresh (a new Gaussian sketch every step, the paper's description) or fixed (one sketch reused, as the official scripts) (default: fresh).")
+  String rsvdSketch;
 
   @Option(names = "--rank", description = "Rank of egd-rsvd, 1 to min(rows, cols) (default: 64, or the matrix's limit if smaller; transformer: 36).")
   Integer rank;

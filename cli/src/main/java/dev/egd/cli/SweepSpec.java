@@ -28,6 +28,7 @@ import dev.egd.experiment.RunConfig;
  * flags: {p: 97, epochs: 3000}  # any train flag (without --), the same for every run
  * configs:                    # optional named variants, each a set of flags (task included)
  *   - {name: add-p97, op: add, p: 97}
+ *   - {name: parity, task: parity, seeds: 20}   # a configuration may have its own seeds (a count or a list)
  * grid: {wd: [1e-4, 1e-3]}    # every combination of these values
  * threads: 1                  # threads per run (default 1)
  * parallel: 2                 # runs at a time (default: cores)
@@ -172,10 +173,12 @@ final class SweepSpec {
     // named configurations
     List<String> configNames = new ArrayList<>();
     List<Map<String, String>> configFlags = new ArrayList<>();
+    List<List<Long>> configSeeds = new ArrayList<>(); // null: the spec's seeds
     JsonNode configs = root.get("configs");
     if (configs == null) {
       configNames.add("base");
       configFlags.add(Map.of());
+      configSeeds.add(null);
     } else {
       if (!configs.isArray() || configs.isEmpty()) throw bad("configs", "must be a non-empty list of {name: ..., flag: value}");
       for (int i = 0; i < configs.size(); i++) {
@@ -184,9 +187,11 @@ final class SweepSpec {
         if (!c.isObject()) throw bad(at, "must be a mapping with a name and flags");
         Map<String, String> f = new LinkedHashMap<>();
         String cname = null;
+        List<Long> own = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = c.fields(); it.hasNext();) {
           var e = it.next();
           if (e.getKey().equals("name")) cname = scalar(e.getValue(), at + ".name");
+          else if (e.getKey().equals("seeds")) own = seedList(e.getValue(), at + ".seeds");
           else f.put(e.getKey(), scalar(e.getValue(), at + "." + e.getKey()));
         }
         if (cname == null || !cname.matches("[A-Za-z0-9._=-]{1,100}") || cname.equals(".") || cname.equals(".."))
@@ -194,6 +199,7 @@ final class SweepSpec {
         if (configNames.contains(cname)) throw bad(at + ".name", "repeats " + cname);
         configNames.add(cname);
         configFlags.add(f);
+        configSeeds.add(own);
       }
     }
     // grid
@@ -214,7 +220,9 @@ final class SweepSpec {
         gridValues.add(vals);
       }
     }
-    long count = (long) configNames.size() * methods.size() * seeds.size();
+    long allSeeds = 0;
+    for (List<Long> own : configSeeds) allSeeds += own == null ? seeds.size() : own.size();
+    long count = allSeeds * methods.size();
     for (List<String> vals : gridValues) count = count > MAX_RUNS ? count : count * vals.size();
     if (count > MAX_RUNS) throw bad("grid", "more than " + MAX_RUNS + " runs (configurations x grid x methods x seeds): make it smaller");
     List<Map<String, String>> combos = new ArrayList<>();
@@ -228,8 +236,6 @@ final class SweepSpec {
       }
       combos = next;
     }
-    if (combos.size() * (long) configNames.size() * methods.size() * seeds.size() > 100_000)
-      throw bad("grid", "more than 100,000 runs: make the grid smaller");
     Map<String, Map<String, String>> perMethod = new LinkedHashMap<>();
     JsonNode mf = root.get("method_flags");
     if (mf != null) {
@@ -294,7 +300,7 @@ final class SweepSpec {
           }
           c = c.with(RunConfig.THREADS, threads).with(RunConfig.CHECKPOINT_EVERY, checkpointEvery).with(RunConfig.METHOD, method);
           validate(c, method, all, configFlags.get(ci), combo, ci);
-          for (long seed : seeds) {
+          for (long seed : configSeeds.get(ci) != null ? configSeeds.get(ci) : seeds) {
             Path dir = Path.of(configNames.get(ci) + (gridLabel.isEmpty() ? "" : "__" + gridLabel), method.replaceAll("[^A-Za-z0-9._+-]", "_"), "seed" + seed);
             String clash = placed.put(dir.toString(), configNames.get(ci) + " " + label(combo) + " " + method);
             if (clash != null)
@@ -328,6 +334,34 @@ final class SweepSpec {
       String before = seen.put(parsed, v);
       if (before != null) throw bad(at, "lists the same value twice (" + before + " and " + v + "): one run would be counted twice");
     }
+  }
+
+  /** A configuration's own seeds: a count (0..n-1) or a list. */
+  private List<Long> seedList(JsonNode s, String at) {
+    List<Long> out = new ArrayList<>();
+    if (s.isIntegralNumber()) {
+      if (s.asLong() < 1 || s.asLong() > 10_000) throw bad(at, "a count must be in [1, 10000]: " + s.asText());
+      for (long i = 0; i < s.asLong(); i++) out.add(i);
+    } else if (s.isArray() && !s.isEmpty()) {
+      for (int i = 0; i < s.size(); i++) {
+        if (!s.get(i).isIntegralNumber()) throw bad(at + "[" + i + "]", "must be an integer: " + s.get(i));
+        if (out.contains(s.get(i).asLong())) throw bad(at + "[" + i + "]", "repeats seed " + s.get(i).asLong());
+        out.add(s.get(i).asLong());
+      }
+    } else throw bad(at, "must be a count or a non-empty list of integers: " + s);
+    return out;
+  }
+
+  /** The number of seeds per configuration, as text: "5", or "5-20" when configurations have their own. */
+  String seedCounts() {
+    Map<String, java.util.Set<Long>> by = new LinkedHashMap<>();
+    for (Run r : runs) by.computeIfAbsent(r.config(), k -> new java.util.HashSet<>()).add(r.seed());
+    int lo = Integer.MAX_VALUE, hi = 0;
+    for (var v : by.values()) {
+      lo = Math.min(lo, v.size());
+      hi = Math.max(hi, v.size());
+    }
+    return by.isEmpty() ? String.valueOf(seeds.size()) : lo == hi ? String.valueOf(lo) : lo + "-" + hi;
   }
 
   static String label(Map<String, String> combo) {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         "Writes summary.json and metrics.csv into the run directory."})
 final class TrainCommand implements Callable<Integer> {
   @Option(names = "--method",
-      description = "vanilla, egd, egd-rsvd, colnorm, grokfast-ema, grokfast-ma, or several joined with + (egd+grokfast-ema) (default: egd).")
+      description = "vanilla, egd, egd-rsvd, colnorm, grokfast-ema, grokfast-ma, muon, or several joined with + (egd+grokfast-ema) (default: egd).")
   String method;
 
   @Mixin RunOptions options;

@@ -60,6 +60,14 @@ class SweepTest {
     assertEquals(2, egd.get("reached").asInt(), "egd reaches 50% within 70 epochs on both seeds");
     assertEquals(">=", egd.get("speedup_bound").asText(), "vanilla never arrives in its 20 epochs: a lower bound");
     assertTrue(egd.get("speedup").asDouble() < 1, "20 / ~50 epochs: the bound itself is honest about the short cap");
+    assertEquals(0.342, egd.get("success_ci95_wilson").get(0).asDouble(), 1e-3, "Wilson interval of 2 of 2");
+    assertEquals(1.0, egd.get("success_ci95_wilson").get(1).asDouble(), 0);
+    assertTrue(egd.get("median_of_reached").isNumber());
+    String md = Files.readString(out.resolve("report.md"));
+    assertTrue(md.contains("| reached (95% CI) | median epochs of those reached [95% CI] | median epochs, all runs [IQR] |"), md);
+    assertTrue(md.contains("| egd | 2/2 (100% [34, 100]) |"), "success rate first, with its interval: " + md);
+    assertTrue(md.contains("| vanilla | 0/2 (0% [0, 66]) | - |"), "no run reached: no median of those reached");
+    assertTrue(md.contains("runs within 1x, 2x the paper's"), "how many runs match the paper's figure");
 
     // A finished sweep re-run does nothing; a deleted run is redone and a stopped one resumes.
     SweepSpec.Run redo = s.runs.get(3), stopped = s.runs.get(7);
@@ -128,6 +136,7 @@ class SweepTest {
       "methods: [vanilla, sgd9] | methods: unknown method",
       "baseline: egd | baseline",
       "flags: {seed: 3} | flags.seed",
+      "configs: [{name: a, seeds: []}] | configs[0].seeds",
   })
   void badSpecsNameTheFileAndTheFieldBeforeAnythingRuns(String line, String expected) throws Exception {
     String text = "methods: [vanilla]\nflags: {p: 13, epochs: 2, batch: 16}\n" + line + "\n";
@@ -150,7 +159,12 @@ class SweepTest {
       assertTrue(s.runs.size() >= 6, preset);
     }
     SweepSpec tables = new SweepSpec("egd-tables", ReproduceCommand.spec("egd-tables", true, 2), tmp);
-    assertEquals(9 * 4 * 2, tables.runs.size(), "9 configurations x 4 methods x 2 seeds");
+    assertEquals(6 * 4 * 2 + 3 * 4 * 10, tables.runs.size(), "6 modular configurations x 4 methods x 2 seeds, 3 parity ones x 4 x 10 seeds");
+    assertEquals(List.of(0L, 1L), tables.runs.stream().filter(r -> r.config().equals("add-p97") && r.method().equals("egd")).map(SweepSpec.Run::seed).toList());
+    assertEquals(10, tables.runs.stream().filter(r -> r.config().equals("parity-n50-k4") && r.method().equals("egd")).count());
+    assertEquals("2-10", tables.seedCounts());
+    SweepSpec full = new SweepSpec("egd-tables", ReproduceCommand.spec("egd-tables", false, 5), tmp);
+    assertEquals(20, full.runs.stream().filter(r -> r.config().equals("parity-n100-k3") && r.method().equals("vanilla")).count(), "20 parity seeds in full mode");
     assertEquals(5392.0, tables.paper.get("add-p97").get("vanilla"));
     List<String> unknown = List.of("reproduce", "table9");
     CliTest.Outcome o = CliTest.egd(unknown.toArray(new String[0]));

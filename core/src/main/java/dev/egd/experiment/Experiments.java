@@ -5,6 +5,7 @@ import dev.egd.ValidationException;
 import dev.egd.nn.ParamSet;
 import dev.egd.optim.AdamOptions;
 import dev.egd.optim.GradientTransform;
+import dev.egd.optim.MuonOptions;
 import dev.egd.optim.ParamSelector;
 import dev.egd.optim.Transforms;
 import dev.egd.train.SpectrumLogger;
@@ -33,9 +34,9 @@ public final class Experiments {
       RunConfig.WIDTH, RunConfig.LOSS, RunConfig.OPTIMIZER, RunConfig.LR, RunConfig.WD, RunConfig.BATCH, RunConfig.DROP_LAST,
       RunConfig.EPOCHS, RunConfig.TARGET, RunConfig.STOP_AFTER, RunConfig.TRAIN_METRICS, RunConfig.EVAL_EVERY, RunConfig.THREADS,
       RunConfig.CHECKPOINT_EVERY, RunConfig.LOG_SPECTRUM, RunConfig.SPECTRUM_EVERY, RunConfig.SPECTRUM_LAYERS, RunConfig.SPECTRUM_K,
-      RunConfig.WARMUP);
+      RunConfig.WARMUP, RunConfig.PRESET);
   /** Read by the methods that act on selected matrices (the switchable ones), and by spectrum logging. */
-  static final Set<Setting<?>> MATRIX = Set.of(RunConfig.EGD_LAYERS, RunConfig.SWITCH_OFF, RunConfig.SWITCH_OFF_MODE);
+  static final Set<Setting<?>> MATRIX = Set.of(RunConfig.EGD_LAYERS, RunConfig.SWITCH_OFF, RunConfig.SWITCH_OFF_MODE, RunConfig.DECAY_AFTER_EGD);
   /** Read by Adam and AdamW. */
   static final Set<Setting<?>> ADAM = Set.of(RunConfig.BETA1, RunConfig.BETA2, RunConfig.EPS);
 
@@ -80,7 +81,7 @@ public final class Experiments {
    */
   public static RunConfig resolve(RunConfig given) {
     RunConfig c = given.preset(RunConfig.TASK, "modular").preset(RunConfig.MODEL, "mlp").preset(RunConfig.METHOD, "egd")
-        .preset(RunConfig.ENGINE, "egd");
+        .preset(RunConfig.ENGINE, "egd").preset(RunConfig.PRESET, "paper");
     String method = c.get(RunConfig.METHOD);
     Methods.parse(method);
     c = task(c).presets(c, method);
@@ -92,7 +93,12 @@ public final class Experiments {
         .preset(RunConfig.COLNORM_MIN, 0.01).preset(RunConfig.SWITCH_OFF, 0.95).preset(RunConfig.SWITCH_OFF_MODE, "sticky")
         .preset(RunConfig.EMA_ALPHA, 0.98).preset(RunConfig.EMA_LAMBDA, 2.0).preset(RunConfig.MA_WINDOW, 100).preset(RunConfig.MA_LAMBDA, 5.0)
         .preset(RunConfig.THREADS, Math.min(2, Runtime.getRuntime().availableProcessors())).preset(RunConfig.CHECKPOINT_EVERY, 0L)
-        .preset(RunConfig.LOG_SPECTRUM, false);
+        .preset(RunConfig.LOG_SPECTRUM, false).preset(RunConfig.EGD_DAMPING, 0.0).preset(RunConfig.EGD_MAX_RANK, "none")
+        .preset(RunConfig.DECAY_AFTER_EGD, false).preset(RunConfig.NS_STEPS, 5).preset(RunConfig.MUON_MOMENTUM, 0.95)
+        .preset(RunConfig.RSVD_SKETCH, "fresh");
+    // Muon's learning rate: with SGD the run's own (a muon step then has EGD's spectral size, lr); beside
+    // Adam or AdamW the reference's 0.02.
+    c = c.preset(RunConfig.MUON_LR, c.get(RunConfig.OPTIMIZER).equals("sgd") ? c.get(RunConfig.LR) : 0.02);
     if (c.get(RunConfig.LOG_SPECTRUM)) c = c.preset(RunConfig.SPECTRUM_EVERY, 10L).preset(RunConfig.SPECTRUM_K, "8");
     return c;
   }
@@ -148,8 +154,8 @@ public final class Experiments {
   /** Who reads a setting, in words: the task(s) or method(s). */
   private static String ownerOf(Setting<?> s) {
     if (ADAM.contains(s)) return "optimizer adam, adamw";
-    if (s == RunConfig.SWITCH_OFF || s == RunConfig.SWITCH_OFF_MODE) return "method egd, egd-rsvd, colnorm";
-    if (s == RunConfig.EGD_LAYERS) return "method egd, egd-rsvd, colnorm, and of log_spectrum";
+    if (s == RunConfig.SWITCH_OFF || s == RunConfig.SWITCH_OFF_MODE || s == RunConfig.DECAY_AFTER_EGD) return "method egd, egd-rsvd, colnorm";
+    if (s == RunConfig.EGD_LAYERS) return "method egd, egd-rsvd, colnorm, muon, and of log_spectrum";
     List<String> who = new ArrayList<>();
     for (Task t : List.of(new ModularTask(), new TransformerTask(), new ParityTask(), new MnistTask())) {
       if (t.settings().contains(s)) who.add(t.name());
@@ -201,24 +207,40 @@ public final class Experiments {
 
   /**
    * The chain of a method: L2 weight decay for SGD (the papers' 0.5 * wd * ||W||^2 in the loss, so EGD
-   * sees the regularised gradient), the method's transforms (observed by the spectrum logger when there
-   * is one), the optimizer last (Adam and AdamW take the weight decay themselves).
+   * sees the regularised gradient; with {@code decay_after_egd} after the method's transforms instead,
+   * so they see the data gradient alone), the method's transforms (observed by the spectrum logger when
+   * there is one), the optimizer last (Adam and AdamW take the weight decay themselves). With muon the
+   * optimizer is a partition: muon (decoupled decay wd) on the {@code egd_layers} matrices, the task's
+   * optimizer (SGD with its L2 decay, Adam, AdamW) on every other parameter.
    */
   static GradientTransform chain(RunConfig c, String method, SpectrumLogger spectrum) {
-    List<GradientTransform> links = Methods.transforms(method, c, ParamSelector.parse(c.require(RunConfig.EGD_LAYERS)));
+    ParamSelector layers = ParamSelector.parse(c.require(RunConfig.EGD_LAYERS));
+    List<GradientTransform> links = Methods.transforms(method, c, layers);
     GradientTransform own = Transforms.chain(links);
     if (spectrum != null) own = Transforms.observed(own, spectrum);
     List<GradientTransform> all = new ArrayList<>();
     double lr = c.require(RunConfig.LR), wd = c.require(RunConfig.WD);
     String optimizer = c.require(RunConfig.OPTIMIZER);
-    if (optimizer.equals("sgd") && wd != 0) all.add(Transforms.addDecayedWeights(wd));
+    boolean muon = Methods.usesMuon(method), decayAfter = c.require(RunConfig.DECAY_AFTER_EGD);
+    if (decayAfter && !optimizer.equals("sgd"))
+      throw new ValidationException("decay_after_egd", "is for {optimizer} sgd (adam and adamw take the weight decay themselves)", true);
+    GradientTransform decay = optimizer.equals("sgd") && wd != 0 ? Transforms.addDecayedWeights(wd) : null;
+    if (decay != null && !decayAfter && !muon) all.add(decay);
     if (!links.isEmpty() || spectrum != null) all.add(own);
+    if (decay != null && decayAfter && !muon) all.add(decay);
     AdamOptions adam = new AdamOptions(c.require(RunConfig.BETA1), c.require(RunConfig.BETA2), c.require(RunConfig.EPS), wd, c.require(RunConfig.WARMUP));
+    GradientTransform opt;
     switch (optimizer) {
-      case "adam": all.add(Transforms.adam(lr, adam)); break;
-      case "adamw": all.add(Transforms.adamw(lr, wd, adam)); break;
-      default: all.add(Transforms.sgd(lr));
+      case "adam": opt = Transforms.adam(lr, adam); break;
+      case "adamw": opt = Transforms.adamw(lr, wd, adam); break;
+      default: opt = decay != null && muon ? Transforms.chain(decay, Transforms.sgd(lr)) : Transforms.sgd(lr);
     }
+    if (muon) {
+      MuonOptions mo = MuonOptions.lr(c.require(RunConfig.MUON_LR)).withMomentum(c.require(RunConfig.MUON_MOMENTUM))
+          .withNsSteps(c.require(RunConfig.NS_STEPS)).withWeightDecay(wd);
+      opt = Transforms.muon(layers, mo, opt);
+    }
+    all.add(opt);
     return Transforms.chain(all);
   }
 
@@ -329,6 +351,24 @@ public final class Experiments {
       m.put("spectrum_layers", c.get(RunConfig.SPECTRUM_LAYERS, c.get(RunConfig.EGD_LAYERS)));
       m.put("spectrum_k", c.get(RunConfig.SPECTRUM_K));
     }
+    // settings added with issue 14, recorded where they apply (older runs' records stay as they were)
+    boolean egd = false, rsvd = false;
+    for (Methods.Method part : Methods.parse(c.get(RunConfig.METHOD))) {
+      egd |= part.name().equals("egd");
+      rsvd |= part.name().equals("egd-rsvd");
+    }
+    if (!c.get(RunConfig.PRESET).equals("paper")) m.put("preset", c.get(RunConfig.PRESET));
+    if (egd) {
+      m.put("egd_damping", c.get(RunConfig.EGD_DAMPING));
+      m.put("egd_max_rank", c.get(RunConfig.EGD_MAX_RANK));
+    }
+    if (c.get(RunConfig.DECAY_AFTER_EGD)) m.put("decay_after_egd", true);
+    if (rsvd) m.put("rsvd_sketch", c.get(RunConfig.RSVD_SKETCH));
+    if (Methods.usesMuon(c.get(RunConfig.METHOD))) {
+      m.put("muon_lr", c.get(RunConfig.MUON_LR));
+      m.put("muon_momentum", c.get(RunConfig.MUON_MOMENTUM));
+    }
+    if (Methods.usesMuon(c.get(RunConfig.METHOD)) || c.get(RunConfig.EGD_ROUTE).equals("newton-schulz")) m.put("ns_steps", c.get(RunConfig.NS_STEPS));
     m.put("threads", c.get(RunConfig.THREADS));
     return m;
   }

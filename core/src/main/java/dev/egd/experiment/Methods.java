@@ -36,25 +36,60 @@ public final class Methods {
    */
   public record Method(String name, boolean switchable, Set<Setting<?>> settings, BiFunction<RunConfig, ParamSelector, GradientTransform> build) {}
 
+  /** The method that replaces the optimizer on the selected matrices. */
+  public static final String MUON = "muon";
+
   private static final Map<String, Method> REGISTRY = new LinkedHashMap<>();
 
   private static void register(Method m) { REGISTRY.put(m.name(), m); }
 
   static {
     register(new Method("vanilla", false, Set.of(), (c, layers) -> null));
-    register(new Method("egd", true, Set.of(RunConfig.EGD_ROUTE, RunConfig.EGD_FLOOR, RunConfig.EGD_RCOND),
-        (c, layers) -> Transforms.egd(layers, new EgdOptions(ExactEgd.Route.valueOf(c.require(RunConfig.EGD_ROUTE).toUpperCase(Locale.ROOT)),
-            c.require(RunConfig.EGD_FLOOR).floatValue(), c.get(RunConfig.EGD_RCOND, -1.0)))));
-    register(new Method("egd-rsvd", true, Set.of(RunConfig.RANK, RunConfig.POWER_ITERS, RunConfig.OVERSAMPLE, RunConfig.RSVD_RESIDUAL),
+    register(new Method("egd", true, Set.of(RunConfig.EGD_ROUTE, RunConfig.EGD_FLOOR, RunConfig.EGD_RCOND, RunConfig.EGD_DAMPING,
+        RunConfig.EGD_MAX_RANK, RunConfig.NS_STEPS),
+        (c, layers) -> Transforms.egd(layers, new EgdOptions(route(c.require(RunConfig.EGD_ROUTE)),
+            c.require(RunConfig.EGD_FLOOR).floatValue(), c.get(RunConfig.EGD_RCOND, -1.0), c.require(RunConfig.EGD_DAMPING),
+            maxRank(c), c.require(RunConfig.NS_STEPS)))));
+    register(new Method("egd-rsvd", true, Set.of(RunConfig.RANK, RunConfig.POWER_ITERS, RunConfig.OVERSAMPLE, RunConfig.RSVD_RESIDUAL,
+        RunConfig.RSVD_SKETCH),
         (c, layers) -> Transforms.egdRandomized(layers, new RandomizedEgdOptions(c.get(RunConfig.RANK, RandomizedEgdOptions.DEFAULT_RANK),
             !c.has(RunConfig.RANK), c.require(RunConfig.POWER_ITERS), c.require(RunConfig.OVERSAMPLE),
-            RandomizedEgd.Residual.valueOf(c.require(RunConfig.RSVD_RESIDUAL).toUpperCase(Locale.ROOT))))));
+            RandomizedEgd.Residual.valueOf(c.require(RunConfig.RSVD_RESIDUAL).toUpperCase(Locale.ROOT)),
+            c.require(RunConfig.RSVD_SKETCH).equals("fixed")))));
     register(new Method("colnorm", true, Set.of(RunConfig.COLNORM_MIN),
         (c, layers) -> Transforms.colnorm(layers, c.require(RunConfig.COLNORM_MIN))));
     register(new Method("grokfast-ema", false, Set.of(RunConfig.EMA_ALPHA, RunConfig.EMA_LAMBDA),
         (c, layers) -> Transforms.grokfastEma(c.require(RunConfig.EMA_ALPHA), c.require(RunConfig.EMA_LAMBDA))));
     register(new Method("grokfast-ma", false, Set.of(RunConfig.MA_WINDOW, RunConfig.MA_LAMBDA),
         (c, layers) -> Transforms.grokfastMa(c.require(RunConfig.MA_WINDOW), c.require(RunConfig.MA_LAMBDA))));
+    // An optimizer for the selected matrices rather than a transform before the optimizer: Experiments.chain
+    // partitions the parameters, muon on the selection, the task's optimizer on the rest.
+    register(new Method(MUON, false, Set.of(RunConfig.MUON_LR, RunConfig.MUON_MOMENTUM, RunConfig.NS_STEPS, RunConfig.EGD_LAYERS),
+        (c, layers) -> null));
+  }
+
+  /** Whether a method spec includes muon. */
+  public static boolean usesMuon(String spec) {
+    for (Method m : parse(spec)) if (m.name().equals(MUON)) return true;
+    return false;
+  }
+
+  private static ExactEgd.Route route(String name) {
+    return ExactEgd.Route.valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
+  }
+
+  /** egd_max_rank: none (0), batch (the minibatch size) or an integer >= 1. */
+  static int maxRank(RunConfig c) {
+    String v = c.get(RunConfig.EGD_MAX_RANK, "none").trim().toLowerCase(Locale.ROOT);
+    if (v.equals("none")) return 0;
+    if (v.equals("batch")) return c.require(RunConfig.BATCH);
+    try {
+      int r = Integer.parseInt(v);
+      if (r >= 1) return r;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ValidationException("egd_max_rank", "must be an integer >= 1, batch or none", "'" + v + "'");
   }
 
   /** The single methods, in registration order. */

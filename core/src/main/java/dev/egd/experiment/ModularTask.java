@@ -22,6 +22,8 @@ final class ModularTask implements Task {
   }
 
   @Override public RunConfig presets(RunConfig c, String method) {
+    // the official parity and modular scripts draw one randomized-SVD sketch (PRNGKey(0)) and reuse it
+    if (c.get(RunConfig.PRESET).equals("official")) c = c.preset(RunConfig.RSVD_SKETCH, "fixed");
     return c.preset(RunConfig.OP, "add").preset(RunConfig.P, 97).preset(RunConfig.TRAIN_FRACTION, 0.5)
         .preset(RunConfig.WIDTH, 512).preset(RunConfig.LR, 0.7).preset(RunConfig.WD, 1e-4).preset(RunConfig.BATCH, 512)
         .preset(RunConfig.EPOCHS, 15000L).preset(RunConfig.LOSS, "cross-entropy").preset(RunConfig.ACTIVATION, "relu");

@@ -38,6 +38,8 @@ final class ParityTask implements Task {
   }
 
   @Override public RunConfig presets(RunConfig c, String method) {
+    // the official parity and modular scripts draw one randomized-SVD sketch (PRNGKey(0)) and reuse it
+    if (c.get(RunConfig.PRESET).equals("official")) c = c.preset(RunConfig.RSVD_SKETCH, "fixed");
     c = c.preset(RunConfig.N, 100).preset(RunConfig.K, 3).preset(RunConfig.SECRET, "first").preset(RunConfig.TRAIN_SIZE, 2000)
         .preset(RunConfig.TEST_SIZE, 10000).preset(RunConfig.ACTIVATION, "relu");
     Preset pp = preset(c.get(RunConfig.N), c.get(RunConfig.K));

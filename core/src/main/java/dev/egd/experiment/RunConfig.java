@@ -38,6 +38,7 @@ public final class RunConfig implements Serializable {
   public static final Setting<String> METHOD = add(Setting.text("method", "the method: a registered name or several joined with +"));
   public static final Setting<Long> SEED = add(Setting.whole("seed", "seed of initialisation, shuffling and random sketches"));
   public static final Setting<Long> SPLIT_SEED = add(Setting.whole("split_seed", "seed of the data and the train/test split"));
+  public static final Setting<String> PRESET = add(Setting.text("preset", "whose settings fill the unset ones: the papers' stated ones, or the official scripts' active lines", "paper", "official"));
   // modular arithmetic
   public static final Setting<String> OP = add(Setting.text("op", "modular operation", "add", "sub", "mul", "div"));
   public static final Setting<Integer> P = add(Setting.integer("p", "modulus"));
@@ -75,13 +76,20 @@ public final class RunConfig implements Serializable {
   public static final Setting<Long> EVAL_EVERY = add(Setting.whole("eval_every", "evaluate after every this many steps; 0: every epoch"));
   // EGD and friends
   public static final Setting<String> EGD_LAYERS = add(Setting.text("egd_layers", "matrices EGD and colnorm act on: first, all or a regex"));
-  public static final Setting<String> EGD_ROUTE = add(Setting.text("egd_route", "exact EGD algorithm", "auto", "gram64", "gram32", "svd"));
+  public static final Setting<String> EGD_ROUTE = add(Setting.text("egd_route", "exact EGD algorithm (newton-schulz: Muon's approximate iteration)", "auto", "gram64", "gram32", "svd", "newton-schulz"));
   public static final Setting<Double> EGD_FLOOR = add(Setting.real("egd_floor", "exact EGD: absolute floor of singular values"));
   public static final Setting<Double> EGD_RCOND = add(Setting.real("egd_rcond", "exact EGD: relative rank cut-off"));
+  public static final Setting<Double> EGD_DAMPING = add(Setting.real("egd_damping", "exact EGD: damping δ, (G G^T + δ s_max^2 I)^(-1/2) G; 0 is the paper's EGD"));
+  public static final Setting<String> EGD_MAX_RANK = add(Setting.text("egd_max_rank", "exact EGD: move only the r largest directions: an integer, batch (the minibatch size) or none"));
+  public static final Setting<Boolean> DECAY_AFTER_EGD = add(Setting.flag("decay_after_egd", "sgd: add the L2 weight-decay gradient after the method's transforms, not before"));
+  public static final Setting<Integer> NS_STEPS = add(Setting.integer("ns_steps", "Newton-Schulz iterations (muon, egd_route newton-schulz)"));
+  public static final Setting<Double> MUON_LR = add(Setting.real("muon_lr", "muon: learning rate of the selected matrices"));
+  public static final Setting<Double> MUON_MOMENTUM = add(Setting.real("muon_momentum", "muon: Nesterov momentum beta"));
   public static final Setting<Integer> RANK = add(Setting.integer("rank", "egd-rsvd: rank"));
   public static final Setting<Integer> POWER_ITERS = add(Setting.integer("power_iters", "egd-rsvd: power iterations"));
   public static final Setting<Integer> OVERSAMPLE = add(Setting.integer("oversample", "egd-rsvd: extra sketch columns"));
   public static final Setting<String> RSVD_RESIDUAL = add(Setting.text("rsvd_residual", "egd-rsvd: the gradient outside the top-r subspace", "drop", "keep"));
+  public static final Setting<String> RSVD_SKETCH = add(Setting.text("rsvd_sketch", "egd-rsvd: a fresh Gaussian sketch every step, or one fixed sketch", "fresh", "fixed"));
   public static final Setting<Double> COLNORM_MIN = add(Setting.real("colnorm_min", "colnorm: floor of a column's norm"));
   public static final Setting<Double> SWITCH_OFF = add(Setting.real("switch_off", "stop egd/egd-rsvd/colnorm once test accuracy exceeds this"));
   public static final Setting<String> SWITCH_OFF_MODE = add(Setting.text("switch_off_mode", "sticky or recheck", "sticky", "recheck"));

@@ -42,6 +42,37 @@ public final class Stats {
     return new Summary(s.length, reached, quantile(s, 0.5), quantile(s, 0.25), quantile(s, 0.75), ci[0], ci[1]);
   }
 
+  /** The normal quantile of a two-sided 95% interval. */
+  public static final double Z95 = 1.959963984540054;
+
+  /**
+   * Wilson score 95% interval of a success probability from k successes in n trials: the interval
+   * R's {@code prop.test(correct = FALSE)} and statsmodels' {@code proportion_confint(method="wilson")}
+   * give. Unlike the normal approximation it stays inside [0, 1] and is not empty at k = 0 or k = n
+   * (0 of 20 gives [0, 0.161]). {NaN, NaN} for n = 0.
+   */
+  public static double[] wilson(int k, int n) {
+    if (n < 0 || k < 0 || k > n) throw new IllegalArgumentException("need 0 <= k <= n: " + k + " of " + n);
+    if (n == 0) return new double[] {Double.NaN, Double.NaN};
+    double z2 = Z95 * Z95, p = (double) k / n;
+    double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+    double half = Z95 / (1 + z2 / n) * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
+    return new double[] {k == 0 ? 0 : Math.max(0, centre - half), k == n ? 1 : Math.min(1, centre + half)};
+  }
+
+  /**
+   * The median time of the runs that reached the target (finite values only) with its percentile
+   * bootstrap 95% interval: {median, low, high}; NaNs when none did. Read beside the success rate:
+   * it says how fast a run is when it arrives, the censored median of {@link #summarize} how fast a
+   * run is.
+   */
+  public static double[] medianOfReached(double[] values) {
+    double[] f = Arrays.stream(values).filter(Double::isFinite).toArray();
+    if (f.length == 0) return new double[] {Double.NaN, Double.NaN, Double.NaN};
+    double[] ci = bootstrapMedianCi(f);
+    return new double[] {median(f), ci[0], ci[1]};
+  }
+
   /** Percentile bootstrap 95% interval of the median: {@link #BOOTSTRAP} resamples, fixed seed. */
   public static double[] bootstrapMedianCi(double[] values) {
     if (values.length == 0) return new double[] {Double.NaN, Double.NaN};

@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Versions of everything that can change a result, recorded in every summary: egd and its git commit,
  * the JVM, the OS, the CPU and OpenBLAS's build and kernel ("Haswell", "Cooperlake": the same seed and
- * thread count give the same bits only on the same kernel).
+ * thread count give the same bits only on the same kernel), and OPENBLAS_CORETYPE when it forces one.
  */
 public final class Versions {
   private Versions() {}
@@ -30,6 +30,9 @@ public final class Versions {
     m.put("cpu", cpuModel());
     m.put("cores", Runtime.getRuntime().availableProcessors());
     m.put("openblas", Blas.config());
+    // the kernel forced by the environment, if any (OPENBLAS_CORETYPE=Haswell pins it across machines)
+    String core = System.getenv("OPENBLAS_CORETYPE");
+    m.put("openblas_coretype", core == null || core.isBlank() ? "unset (OpenBLAS picks the kernel for the CPU)" : core);
     return m;
   }
 

@@ -32,10 +32,23 @@ package dev.egd.linalg;
  * singular value of the GRAM64 and SVD outputs is within 3e-6 of 1; GRAM32's are off by up to 4e-3,
  * hence its gate (at condition number 57 GRAM32 was within 3e-5).
  *
+ * <p>Variants for the parity stall (issue 14), off by default, and then bit for bit the rule above:
+ * <ul>
+ *   <li>{@code damping} δ &gt; 0: damped EGD, (G G^T + δ s_max^2 I)^(-1/2) G, i.e. weight
+ *       1 / sqrt(s_i^2 + δ s_max^2) instead of 1 / max(s_i, floor) (the floor is then not used): a
+ *       direction far below sqrt(δ) s_max keeps its size relative to s_max instead of being blown up
+ *       to 1.</li>
+ *   <li>{@code maxRank} r: only the r largest singular directions move (weight 0 for the rest), e.g.
+ *       the batch size, the rank of a minibatch's data gradient of a first layer.</li>
+ *   <li>route {@code NEWTON_SCHULZ}: Muon's quintic iteration on G instead of a decomposition
+ *       ({@link NewtonSchulz}), an approximate EGD whose output singular values are not 1; the floor,
+ *       cut-off, damping and rank limit do not apply to it.</li>
+ * </ul>
+ *
  * <p>An instance holds the workspaces for one shape; {@link #apply} allocates nothing.
  */
 public final class ExactEgd {
-  public enum Route { AUTO, GRAM32, GRAM64, SVD }
+  public enum Route { AUTO, GRAM32, GRAM64, SVD, NEWTON_SCHULZ }
 
   /** Smallest eigenvalue ratio lambda_min / lambda_max at which AUTO trusts the float32 Gram route. */
   public static final double AUTO_MIN_EIGEN_RATIO = 1e-4;
@@ -55,6 +68,10 @@ public final class ExactEgd {
   private final Route route;
   private final float floor;
   private final double rcond;
+  private final double damping;
+  private final int maxRank; // Integer.MAX_VALUE: no limit
+  private final NewtonSchulz ns;
+  private long nsCount;
 
   private final float[] gram, eig, mat, scratch, s, u, vt;
   private final double[] gd, gramD, eigD, matD;
@@ -80,10 +97,24 @@ public final class ExactEgd {
    *     direction, as the paper's formula does (rounding noise of a rank-deficient G then moves too)
    */
   public ExactEgd(int rows, int cols, Route route, float floor, double rcond) {
+    this(rows, cols, route, floor, rcond, 0, 0, NewtonSchulz.DEFAULT_STEPS);
+  }
+
+  /**
+   * @param damping δ &gt;= 0: weight 1 / sqrt(s^2 + δ s_max^2) when &gt; 0 (0: the paper's 1 / max(s, floor))
+   * @param maxRank move only this many of the largest directions; 0: all
+   * @param nsSteps iterations of the {@code NEWTON_SCHULZ} route
+   */
+  public ExactEgd(int rows, int cols, Route route, float floor, double rcond, double damping, int maxRank, int nsSteps) {
     if (rows < 1 || cols < 1) throw new dev.egd.ValidationException("shape", "must be at least 1 x 1", rows + "x" + cols);
     if ((long) rows * cols > Integer.MAX_VALUE / 2) throw new dev.egd.ValidationException("shape", "is too large for a Java array of doubles", rows + "x" + cols);
     if (!(floor > 0)) throw new dev.egd.ValidationException("egd_floor", "must be > 0", floor);
     if (!(rcond >= 0 && rcond < 1)) throw new dev.egd.ValidationException("egd_rcond", "must be in [0, 1)", rcond);
+    if (!(damping >= 0 && damping < Double.POSITIVE_INFINITY)) throw new dev.egd.ValidationException("egd_damping", "must be >= 0", damping);
+    if (maxRank < 0) throw new dev.egd.ValidationException("egd_max_rank", "must be >= 1, or 0 for no limit", maxRank);
+    this.damping = damping;
+    this.maxRank = maxRank == 0 ? Integer.MAX_VALUE : maxRank;
+    this.ns = route == Route.NEWTON_SCHULZ ? new NewtonSchulz(rows, cols, nsSteps) : null;
     this.m = rows;
     this.n = cols;
     this.k = Math.min(rows, cols);
@@ -92,7 +123,7 @@ public final class ExactEgd {
     this.floor = floor;
     this.rcond = rcond;
     this.lastSingular = new float[k];
-    boolean svd = route != Route.GRAM32; // GRAM64 and AUTO may hand over to SVD
+    boolean svd = route != Route.GRAM32 && route != Route.NEWTON_SCHULZ; // GRAM64 and AUTO may hand over to SVD
     boolean g32 = route == Route.GRAM32 || route == Route.AUTO;
     boolean g64 = route == Route.GRAM64 || route == Route.AUTO;
     scratch = svd ? new float[m * n] : null;
@@ -101,7 +132,7 @@ public final class ExactEgd {
     vt = svd ? new float[k * n] : null;
     gram = g32 ? new float[k * k] : null;
     eig = g32 ? new float[k] : null;
-    mat = route != Route.SVD ? new float[k * k] : null;
+    mat = route != Route.SVD && route != Route.NEWTON_SCHULZ ? new float[k * k] : null;
     gd = g64 ? new double[m * n] : null;
     gramD = g64 ? new double[k * k] : null;
     eigD = g64 ? new double[k] : null;
@@ -114,18 +145,20 @@ public final class ExactEgd {
 
   /** The route memory of AUTO and the route counters, for checkpoints: the next routes depend on them. */
   public long[] state() {
-    return new long[] {autoStart.ordinal(), autoCalls, lastRoute == null ? -1 : lastRoute.ordinal(), gram32Count, gram64Count, svdCount};
+    return new long[] {autoStart.ordinal(), autoCalls, lastRoute == null ? -1 : lastRoute.ordinal(), gram32Count, gram64Count, svdCount,
+        nsCount};
   }
 
   /** Restores {@link #state()}. */
   public void restore(long[] st) {
-    if (st.length != 6) throw new IllegalArgumentException("exact EGD state has 6 fields, got " + st.length);
+    if (st.length != 6 && st.length != 7) throw new IllegalArgumentException("exact EGD state has 7 fields (6 before the Newton-Schulz route), got " + st.length);
     autoStart = Route.values()[(int) st[0]];
     autoCalls = (int) st[1];
     lastRoute = st[2] < 0 ? null : Route.values()[(int) st[2]];
     gram32Count = st[3];
     gram64Count = st[4];
     svdCount = st[5];
+    nsCount = st.length > 6 ? st[6] : 0;
   }
 
   public int rows() { return m; }
@@ -134,6 +167,11 @@ public final class ExactEgd {
   /** Writes the egalitarian version of g (m x n, unchanged) into out (m x n); returns the route that ran. */
   public Route apply(float[] g, float[] out) {
     switch (route) {
+      case NEWTON_SCHULZ:
+        nsCount++;
+        lastRoute = Route.NEWTON_SCHULZ;
+        ns.apply(g, out);
+        break;
       case SVD:
         viaSvd(g, out);
         break;
@@ -156,7 +194,7 @@ public final class ExactEgd {
     return lastRoute;
   }
 
-  /** Singular values of the last input, descending. The array is reused. */
+  /** Singular values of the last input, descending (not known after {@code NEWTON_SCHULZ}). The array is reused. */
   public float[] lastSingularValues() { return lastSingular; }
   /**
    * The singular values of the last output in exact arithmetic, descending: s_i * w_i, that is 1 for
@@ -166,8 +204,8 @@ public final class ExactEgd {
   public void lastOutputSingularValues(double[] out) {
     double sMax = lastSingular[0];
     for (int j = 0; j < k; j++) {
-      double sj = lastSingular[j];
-      out[j] = weight(sj, sMax) == 0 ? 0 : sj >= floor ? 1 : sj / floor;
+      double sj = lastSingular[j], w = weight(sj, sMax, j);
+      out[j] = w == 0 ? 0 : damping > 0 ? sj * w : sj >= floor ? 1 : sj / floor;
     }
   }
 
@@ -175,10 +213,16 @@ public final class ExactEgd {
   public long gram32Count() { return gram32Count; }
   public long gram64Count() { return gram64Count; }
   public long svdCount() { return svdCount; }
+  public long newtonSchulzCount() { return nsCount; }
 
-  /** The weight w with output singular value s * w: 0 below the rank cut-off, else 1 / max(s, floor). */
-  private double weight(double sj, double sMax) {
-    return (rcond > 0 && sj <= rcond * sMax) || sMax == 0 ? 0 : 1.0 / Math.max(sj, floor);
+  /**
+   * The weight w with output singular value s * w of the direction at position {@code pos} (0: the
+   * largest): 0 below the rank cut-off or past the rank limit, else 1 / max(s, floor), or with
+   * damping 1 / sqrt(s^2 + δ s_max^2).
+   */
+  private double weight(double sj, double sMax, int pos) {
+    if ((rcond > 0 && sj <= rcond * sMax) || sMax == 0 || pos >= maxRank) return 0;
+    return damping > 0 ? 1.0 / Math.sqrt(sj * sj + damping * sMax * sMax) : 1.0 / Math.max(sj, floor);
   }
 
   /** Returns false (out untouched) when checking and the float32 Gram matrix is too ill-conditioned. */
@@ -195,7 +239,7 @@ public final class ExactEgd {
     for (int j = 0; j < k; j++) {
       double sj = Math.sqrt(Math.max(eig[j], 0));
       lastSingular[k - 1 - j] = (float) sj;
-      eig[j] = (float) Math.sqrt(weight(sj, sMax));
+      eig[j] = (float) Math.sqrt(weight(sj, sMax, k - 1 - j));
     }
     for (int i = 0; i < k; i++) {
       int row = i * k;
@@ -216,7 +260,7 @@ public final class ExactEgd {
     double smallestKept = sMax;
     for (int j = 0; j < k; j++) {
       double sj = Math.sqrt(Math.max(eigD[j], 0));
-      if (weight(sj, sMax) > 0) smallestKept = Math.min(smallestKept, sj);
+      if (weight(sj, sMax, k - 1 - j) > 0) smallestKept = Math.min(smallestKept, sj);
     }
     if (smallestKept * GRAM64_DOUBLE_MAX_CONDITION < sMax) return false;
     boolean inDouble = smallestKept * GRAM64_MAX_CONDITION < sMax;
@@ -225,7 +269,7 @@ public final class ExactEgd {
     for (int j = 0; j < k; j++) {
       double sj = Math.sqrt(Math.max(eigD[j], 0));
       lastSingular[k - 1 - j] = (float) sj;
-      eigD[j] = Math.sqrt(weight(sj, sMax));
+      eigD[j] = Math.sqrt(weight(sj, sMax, k - 1 - j));
     }
     for (int i = 0; i < k; i++) {
       int row = i * k;
@@ -262,7 +306,7 @@ public final class ExactEgd {
     System.arraycopy(s, 0, lastSingular, 0, k);
     double sMax = s[0];
     for (int j = 0; j < k; j++) {
-      float w = (float) (s[j] * weight(s[j], sMax));
+      float w = (float) (s[j] * weight(s[j], sMax, j));
       for (int i = 0; i < m; i++) u[i * k + j] *= w;
     }
     Blas.gemm(false, false, m, n, k, 1f, u, k, vt, n, 0f, out, n);

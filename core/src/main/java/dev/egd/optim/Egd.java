@@ -31,7 +31,7 @@ final class Egd implements GradientTransform, Reporting, UpdateReport {
     for (int i = 0; i < kernels.length; i++) {
       Tensor t = selected.tensor(params, i);
       double rcond = options.rcond() < 0 ? ExactEgd.defaultRcond(t.rows, t.cols) : options.rcond();
-      kernels[i] = new ExactEgd(t.rows, t.cols, options.route(), options.floor(), rcond);
+      kernels[i] = new ExactEgd(t.rows, t.cols, options.route(), options.floor(), rcond, options.damping(), options.maxRank(), options.nsSteps());
     }
     out = selected.scratch(params);
   }
@@ -65,38 +65,47 @@ final class Egd implements GradientTransform, Reporting, UpdateReport {
 
   @Override public boolean rewrote(int param) { return kernelFor(param) != null; }
 
-  @Override public float[] inputSingularValues(int param) {
+  /** The kernel of parameter {@code param} when its last call decomposed the gradient (not Newton-Schulz), else null. */
+  private ExactEgd decomposed(int param) {
     ExactEgd k = kernelFor(param);
-    return k == null || k.lastRoute() == null ? null : k.lastSingularValues();
+    return k == null || k.lastRoute() == null || k.lastRoute() == ExactEgd.Route.NEWTON_SCHULZ ? null : k;
+  }
+
+  @Override public float[] inputSingularValues(int param) {
+    ExactEgd k = decomposed(param);
+    return k == null ? null : k.lastSingularValues();
   }
 
   @Override public String decomposition(int param) {
-    ExactEgd k = kernelFor(param);
-    return k == null || k.lastRoute() == null ? null : k.lastRoute().name().toLowerCase(Locale.ROOT);
+    ExactEgd k = decomposed(param);
+    return k == null ? null : k.lastRoute().name().toLowerCase(Locale.ROOT);
   }
 
   @Override public boolean outputSingularValues(int param, double[] o) {
-    ExactEgd k = kernelFor(param);
-    if (k == null || k.lastRoute() == null) return false;
+    ExactEgd k = decomposed(param);
+    if (k == null) return false;
     k.lastOutputSingularValues(o);
     return true;
   }
 
   @Override public String describe() {
-    return "egd(" + (selected == null ? selector : selected.names) + ", " + options.route().name().toLowerCase(Locale.ROOT) + ")";
+    return "egd(" + (selected == null ? selector : selected.names) + ", " + options.route().name().toLowerCase(Locale.ROOT).replace('_', '-')
+        + (options.damping() > 0 ? ", damping=" + options.damping() : "") + (options.maxRank() > 0 ? ", max-rank=" + options.maxRank() : "") + ")";
   }
 
   @Override public Map<String, Object> stats() {
-    long g32 = 0, g64 = 0, svd = 0;
+    long g32 = 0, g64 = 0, svd = 0, ns = 0;
     for (ExactEgd k : kernels) {
       g32 += k.gram32Count();
       g64 += k.gram64Count();
       svd += k.svdCount();
+      ns += k.newtonSchulzCount();
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("egd_route_gram32", g32);
     m.put("egd_route_gram64", g64);
     m.put("egd_route_svd", svd);
+    if (ns > 0) m.put("egd_route_newton_schulz", ns);
     return m;
   }
 }

@@ -24,6 +24,7 @@ final class EgdRandomized implements GradientTransform, UpdateReport {
   private RandomizedEgd[] kernels;
   private float[][] out;
   private Rng[] rngs;
+  private long[][] sketchStart; // fixed sketch: each stream rewound to here before every step
   private ParamSet current;
   private final IntConsumer applyOne = this::applyOne;
 
@@ -60,6 +61,8 @@ final class EgdRandomized implements GradientTransform, UpdateReport {
     long seed = context.nextStreamSeed();
     rngs = new Rng[kernels.length];
     for (int i = 0; i < kernels.length; i++) rngs[i] = new Rng(seed, 0x25BDL + i);
+    sketchStart = new long[kernels.length][];
+    if (options.fixedSketch()) for (int i = 0; i < kernels.length; i++) sketchStart[i] = rngs[i].state();
   }
 
   @Override public void update(ParamSet grads, ParamSet params, long step) {
@@ -69,6 +72,7 @@ final class EgdRandomized implements GradientTransform, UpdateReport {
 
   private void applyOne(int i) {
     float[] g = selected.tensor(current, i).data;
+    if (sketchStart[i] != null) rngs[i].restore(sketchStart[i]);
     kernels[i].apply(g, out[i], rngs[i]);
     System.arraycopy(out[i], 0, g, 0, g.length);
   }
@@ -90,6 +94,6 @@ final class EgdRandomized implements GradientTransform, UpdateReport {
         : Arrays.stream(kernels).map(k -> String.valueOf(k.rank())).distinct().collect(Collectors.joining("/"));
     return "egd-rsvd(" + (selected == null ? selector : selected.names) + ", r=" + r + ", q=" + options.powerIterations()
         + (options.oversample() > 0 ? ", oversample=" + options.oversample() : "") + ", residual="
-        + options.residual().name().toLowerCase(Locale.ROOT) + ")";
+        + options.residual().name().toLowerCase(Locale.ROOT) + (options.fixedSketch() ? ", fixed sketch" : "") + ")";
   }
 }

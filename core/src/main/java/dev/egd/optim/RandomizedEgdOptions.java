@@ -13,8 +13,11 @@ import dev.egd.linalg.RandomizedEgd;
  * @param powerIterations power iterations with re-orthonormalisation, &gt;= 0 (default 2)
  * @param oversample extra sketch columns, &gt;= 0 (default 0)
  * @param residual what happens to the gradient outside the top-r subspace (the paper drops it)
+ * @param fixedSketch the same Gaussian sketch every step (the official parity and modular scripts draw
+ *     it once, from {@code PRNGKey(0)}) instead of a fresh one (the paper's description, the default)
  */
-public record RandomizedEgdOptions(int rank, boolean clipToMatrix, int powerIterations, int oversample, RandomizedEgd.Residual residual) {
+public record RandomizedEgdOptions(int rank, boolean clipToMatrix, int powerIterations, int oversample, RandomizedEgd.Residual residual,
+    boolean fixedSketch) {
   /** Rank used when none is given: 64, lowered to each matrix's limit. */
   public static final int DEFAULT_RANK = 64;
 
@@ -25,13 +28,19 @@ public record RandomizedEgdOptions(int rank, boolean clipToMatrix, int powerIter
     if (residual == null) throw dev.egd.ValidationException.of("rsvd_residual", "must be drop or keep");
   }
 
+  /** A fresh sketch every step. */
+  public RandomizedEgdOptions(int rank, boolean clipToMatrix, int powerIterations, int oversample, RandomizedEgd.Residual residual) {
+    this(rank, clipToMatrix, powerIterations, oversample, residual, false);
+  }
+
   /** Rank r, 2 power iterations, no oversampling, the residual dropped; r above a matrix's limit is rejected. */
   public static RandomizedEgdOptions rank(int rank) {
     return new RandomizedEgdOptions(rank, false, 2, 0, RandomizedEgd.Residual.DROP);
   }
 
-  public RandomizedEgdOptions withClipToMatrix(boolean clip) { return new RandomizedEgdOptions(rank, clip, powerIterations, oversample, residual); }
-  public RandomizedEgdOptions withPowerIterations(int q) { return new RandomizedEgdOptions(rank, clipToMatrix, q, oversample, residual); }
-  public RandomizedEgdOptions withOversample(int o) { return new RandomizedEgdOptions(rank, clipToMatrix, powerIterations, o, residual); }
-  public RandomizedEgdOptions withResidual(RandomizedEgd.Residual r) { return new RandomizedEgdOptions(rank, clipToMatrix, powerIterations, oversample, r); }
+  public RandomizedEgdOptions withClipToMatrix(boolean clip) { return new RandomizedEgdOptions(rank, clip, powerIterations, oversample, residual, fixedSketch); }
+  public RandomizedEgdOptions withPowerIterations(int q) { return new RandomizedEgdOptions(rank, clipToMatrix, q, oversample, residual, fixedSketch); }
+  public RandomizedEgdOptions withOversample(int o) { return new RandomizedEgdOptions(rank, clipToMatrix, powerIterations, o, residual, fixedSketch); }
+  public RandomizedEgdOptions withResidual(RandomizedEgd.Residual r) { return new RandomizedEgdOptions(rank, clipToMatrix, powerIterations, oversample, r, fixedSketch); }
+  public RandomizedEgdOptions withFixedSketch(boolean fixed) { return new RandomizedEgdOptions(rank, clipToMatrix, powerIterations, oversample, residual, fixed); }
 }

@@ -51,6 +51,29 @@ public final class Transforms {
   /** Grokfast-MA: g + lambda * mean of the last {@code window} gradients (once the window is full). */
   public static GradientTransform grokfastMa(int window, double lambda) { return new GrokfastMa(window, lambda); }
 
+  /**
+   * Muon on every matrix of the set it is initialised on (an optimizer: the last link). Put it inside
+   * {@link #partition} to give the other parameters another optimizer.
+   */
+  public static GradientTransform muon(MuonOptions options) { return new Muon(options); }
+
+  /**
+   * Muon on the selected matrices and {@code rest} (an optimizer, or a chain ending in one) on every
+   * other parameter: {@code partition(layers, muon(options), rest)}, as torch.optim.Muon is used with
+   * AdamW or SGD beside it.
+   */
+  public static GradientTransform muon(ParamSelector layers, MuonOptions options, GradientTransform rest) {
+    return partition(layers, muon(options), rest);
+  }
+
+  /**
+   * The selected parameters get {@code forSelected}, the others {@code forRest} (optax's partition):
+   * each is initialised on and updates only its own part, so each ends in its own optimizer.
+   */
+  public static GradientTransform partition(ParamSelector selected, GradientTransform forSelected, GradientTransform forRest) {
+    return new Partition(selected, forSelected, forRest);
+  }
+
   /** Plain SGD, the update -lr * g. */
   public static GradientTransform sgd(double lr) { return new Sgd(lr); }
 

@@ -56,4 +56,32 @@ class StatsTest {
     assertEquals(1, same[1], 0);
     assertEquals(INF, Stats.speedup(new double[] {INF}, new double[] {5})[0], 0);
   }
+
+  /** Newcombe (1998), Statistics in Medicine 17:857, Table II, method 3 (the Wilson score interval without continuity correction). */
+  @Test
+  void wilsonIntervalMatchesNewcombesPublishedValues() {
+    int[][] cases = {{81, 263}, {15, 148}, {0, 20}, {1, 29}};
+    double[][] expected = {{0.2553, 0.3662}, {0.0624, 0.1605}, {0.0000, 0.1611}, {0.0061, 0.1718}};
+    for (int i = 0; i < cases.length; i++) {
+      double[] w = Stats.wilson(cases[i][0], cases[i][1]);
+      assertEquals(expected[i][0], w[0], 5e-5, cases[i][0] + "/" + cases[i][1] + " low");
+      assertEquals(expected[i][1], w[1], 5e-5, cases[i][0] + "/" + cases[i][1] + " high");
+    }
+    double[] all = Stats.wilson(20, 20);
+    assertEquals(1, all[1], 0);
+    assertEquals(1 - 0.16112515805281938, all[0], 1e-12, "symmetric to 0 of 20");
+    double[] six = Stats.wilson(6, 20); // the (50, 4) EGD count
+    assertTrue(six[0] < 0.3 && 0.3 < six[1] && six[0] > 0.14 && six[1] < 0.52, six[0] + " .. " + six[1]);
+    assertTrue(Double.isNaN(Stats.wilson(0, 0)[0]));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Stats.wilson(3, 2));
+  }
+
+  @Test
+  void medianOfReachedIgnoresCensoredRuns() {
+    double[] m = Stats.medianOfReached(new double[] {100, INF, 200, INF, INF});
+    assertEquals(150, m[0], 0, "the median of the two that arrived");
+    assertTrue(m[1] >= 100 && m[2] <= 200 && m[1] <= m[2]);
+    assertEquals(INF, Stats.summarize(new double[] {100, INF, 200, INF, INF}).median(), 0, "censored: more than half never arrived");
+    assertTrue(Double.isNaN(Stats.medianOfReached(new double[] {INF, INF})[0]));
+  }
 }

@@ -32,7 +32,7 @@ class ExactEgdTest {
   }
 
   @ParameterizedTest
-  @EnumSource(ExactEgd.Route.class)
+  @EnumSource(value = ExactEgd.Route.class, names = "NEWTON_SCHULZ", mode = EnumSource.Mode.EXCLUDE)
   void randomWideMatrixBecomesItsPolarFactor(ExactEgd.Route route) {
     int m = 30, n = 70;
     float[] g = new float[m * n];
@@ -43,7 +43,7 @@ class ExactEgdTest {
   }
 
   @ParameterizedTest
-  @EnumSource(ExactEgd.Route.class)
+  @EnumSource(value = ExactEgd.Route.class, names = "NEWTON_SCHULZ", mode = EnumSource.Mode.EXCLUDE)
   void tallMatrixUsesTheOtherGramAndAgreesWithSvd(ExactEgd.Route route) {
     int m = 80, n = 25;
     float[] g = new float[m * n];
@@ -118,7 +118,7 @@ class ExactEgdTest {
   }
 
   @ParameterizedTest
-  @EnumSource(ExactEgd.Route.class)
+  @EnumSource(value = ExactEgd.Route.class, names = "NEWTON_SCHULZ", mode = EnumSource.Mode.EXCLUDE)
   void zeroStaysZeroAndNothingIsNaN(ExactEgd.Route route) {
     float[] g = new float[12 * 9], out = new float[12 * 9];
     java.util.Arrays.fill(out, 7f);
@@ -186,5 +186,94 @@ class ExactEgdTest {
       // Random Gaussian matrices can be nearly singular when m ~ n; allow for that conditioning.
       assertTrue(d < 5e-3 || Mat.singularValues(g, m, n)[Math.min(m, n) - 1] < 1e-2, route + " " + m + "x" + n + ": " + d);
     }
+  }
+
+  /** Damping 0 and no rank limit are the paper's rule: the same bits as the 5-argument kernel, every route. */
+  @ParameterizedTest
+  @EnumSource(value = ExactEgd.Route.class, names = {"AUTO", "GRAM32", "GRAM64", "SVD"})
+  void zeroDampingAndNoRankLimitGiveTodaysBits(ExactEgd.Route route) {
+    for (int[] shape : new int[][] {{30, 70}, {70, 30}}) {
+      int m = shape[0], n = shape[1];
+      double[] s = new double[Math.min(m, n)];
+      for (int i = 0; i < s.length; i++) s[i] = Math.pow(10, -5.0 * i / (s.length - 1));
+      float[] g = Mat.toFloat(Mat.withSpectrum(m, n, s, new Rng(11)));
+      float[] a = new float[m * n], b = new float[m * n];
+      ExactEgd plain = new ExactEgd(m, n, route, 1e-6f, ExactEgd.defaultRcond(m, n));
+      ExactEgd zero = new ExactEgd(m, n, route, 1e-6f, ExactEgd.defaultRcond(m, n), 0, 0, 5);
+      for (int call = 0; call < 3; call++) { // AUTO's route memory included
+        plain.apply(g, a);
+        zero.apply(g, b);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, route + " call " + call);
+      }
+    }
+  }
+
+  /** Damped EGD is U diag(s / sqrt(s^2 + δ s_max^2)) V^T, on every decomposition route. */
+  @ParameterizedTest
+  @CsvSource({"1e-4, 40, 90", "1e-2, 40, 90", "1e-3, 90, 40"})
+  void dampingShrinksTheSmallDirectionsInsteadOfBlowingThemUp(double delta, int m, int n) {
+    int r = Math.min(m, n);
+    double[] s = new double[r];
+    for (int i = 0; i < r; i++) s[i] = Math.pow(10, -4.0 * i / (r - 1));
+    Rng rng = new Rng(13);
+    double[] u = Mat.orthonormal(m, r, rng), v = Mat.orthonormal(n, r, rng);
+    double[] us = u.clone(), uw = u.clone();
+    for (int i = 0; i < m; i++) for (int j = 0; j < r; j++) {
+      us[i * r + j] *= s[j];
+      uw[i * r + j] *= s[j] / Math.sqrt(s[j] * s[j] + delta * s[0] * s[0]);
+    }
+    float[] g = Mat.toFloat(Mat.mul(us, Mat.transpose(v, n, r), m, r, n));
+    float[] expected = Mat.toFloat(Mat.mul(uw, Mat.transpose(v, n, r), m, r, n));
+    for (ExactEgd.Route route : ACCURATE) {
+      float[] out = new float[m * n];
+      ExactEgd k = new ExactEgd(m, n, route, 1e-6f, ExactEgd.defaultRcond(m, n), delta, 0, 5);
+      k.apply(g, out);
+      assertTrue(Mat.relDiff(out, expected) < 1e-3, route + ": " + Mat.relDiff(out, expected));
+      double[] o = new double[r];
+      k.lastOutputSingularValues(o);
+      assertEquals(1 / Math.sqrt(1 + delta), o[0], 1e-4, "the largest direction");
+      assertEquals(1e-4 / Math.sqrt(1e-8 + delta), o[r - 1], 1e-4 * o[r - 1] + 1e-6, "the smallest");
+    }
+  }
+
+  /** A rank limit r moves the r largest directions only: U_r V_r^T. */
+  @ParameterizedTest
+  @CsvSource({"32, 50, 100", "10, 100, 50"})
+  void rankLimitKeepsTheLargestDirections(int limit, int m, int n) {
+    int r = Math.min(m, n);
+    double[] s = new double[r];
+    for (int i = 0; i < r; i++) s[i] = i < limit ? 2 - (double) i / limit : 1e-2 * (r - i) / r; // a data part, then a small remainder
+    Rng rng = new Rng(17);
+    double[] u = Mat.orthonormal(m, r, rng), v = Mat.orthonormal(n, r, rng);
+    double[] us = u.clone(), uk = u.clone();
+    for (int i = 0; i < m; i++) for (int j = 0; j < r; j++) {
+      us[i * r + j] *= s[j];
+      uk[i * r + j] *= j < limit ? 1 : 0;
+    }
+    float[] g = Mat.toFloat(Mat.mul(us, Mat.transpose(v, n, r), m, r, n));
+    float[] expected = Mat.toFloat(Mat.mul(uk, Mat.transpose(v, n, r), m, r, n));
+    for (ExactEgd.Route route : ACCURATE) {
+      float[] out = new float[m * n];
+      ExactEgd k = new ExactEgd(m, n, route, 1e-6f, ExactEgd.defaultRcond(m, n), 0, limit, 5);
+      k.apply(g, out);
+      assertTrue(Mat.relDiff(out, expected) < 1e-4, route + ": " + Mat.relDiff(out, expected));
+      float[] sv = Mat.singularValues(out, m, n);
+      assertEquals(1, sv[limit - 1], 1e-4);
+      assertEquals(0, sv[limit], 1e-4);
+    }
+  }
+
+  @Test
+  void newtonSchulzRouteIsMuonsIteration() {
+    int m = 30, n = 70;
+    float[] g = new float[m * n];
+    new Rng(19).fillGaussian(g, g.length, 1.0);
+    float[] a = new float[m * n], b = new float[m * n];
+    ExactEgd k = new ExactEgd(m, n, ExactEgd.Route.NEWTON_SCHULZ, 1e-6f, 0, 0, 0, 5);
+    assertEquals(ExactEgd.Route.NEWTON_SCHULZ, k.apply(g, a));
+    new NewtonSchulz(m, n, 5).apply(g, b);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(b, a);
+    assertEquals(1, k.newtonSchulzCount());
+    assertEquals(7, k.state().length);
   }
 }
