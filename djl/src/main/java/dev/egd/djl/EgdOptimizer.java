@@ -1,0 +1,626 @@
+package dev.egd.djl;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.util.Pair;
+import dev.egd.nn.ParamSet;
+import dev.egd.nn.Tensor;
+import dev.egd.optim.GradientTransform;
+import dev.egd.util.State;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
+
+/**
+ * A DJL {@link Optimizer} that runs egd's gradient transforms (EGD, randomized EGD, column
+ * normalisation, Grokfast-EMA and -MA) on each gradient and hands the result to any DJL optimizer
+ * (SGD, Adam, AdamW, with their learning-rate trackers and weight decay):
+ *
+ * <pre>{@code
+ * Optimizer adamW = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-3f)).optWeightDecays(2f).build();
+ * EgdOptimizer opt = EgdOptimizer.builder(adamW, block)
+ *     .egd(".*Linear_weight")           // exact EGD on every Linear weight
+ *     .grokfastEma(0.8, 0.1)            // then Grokfast-EMA on every parameter
+ *     .switchOff(0.85)                  // EGD stops once reportTestAccuracy exceeds 0.85 (sticky)
+ *     .build();
+ * TrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(opt);
+ * }</pre>
+ *
+ * <p><b>Selection.</b> Each transform takes a regular expression that must match the whole of a
+ * parameter name as {@code block.getParameters()} spells it ({@code 01Linear_weight},
+ * {@code 02SequentialBlock_01Conv2d_weight}, ...). A pattern that matches no name is an
+ * IllegalArgumentException naming the names there are. EGD, randomized EGD and column normalisation
+ * act only on matrices (below) among the names matched, as egd's own selections do; a pattern whose
+ * every match is a vector (a bias, a norm's gain) is an error too, once the shapes are known. The
+ * Grokfast filters act on every parameter unless given a pattern. Transforms run in the order the
+ * builder was called; a parameter no transform selects reaches the wrapped optimizer untouched.
+ *
+ * <p><b>Matrix views.</b> A parameter of shape {@code [d0, d1, ..., dk]} is the row-major
+ * {@code d0 x (d1...dk)} matrix, which is its memory as it is: a {@code Linear} weight
+ * {@code [out, in]} is itself, a convolution kernel {@code [out, in, kh, kw]} is
+ * {@code [out, in*kh*kw]}, one row per output channel. That is the convolution as the linear map it
+ * applies to every input patch (the im2col view), so EGD orthogonalises the layer's map from patches
+ * to channels: {@code G = U S V^T -> U V^T = (G G^T)^(-1/2) G}, the preconditioner being the
+ * {@code out x out} Gram matrix {@code G G^T} of the output channels, summed over input channels and
+ * kernel positions. egd's kernel decomposes the smaller of {@code G G^T} and {@code G^T G}, which for
+ * these kernels is that same {@code out x out} matrix (6 x 6 and 16 x 16 for LeNet, against 25 x 25
+ * and 150 x 150), and {@code U V^T} does not depend on which is taken. Exact EGD commutes with the
+ * transpose, so on DJL's {@code [out, in]} it is the transpose of EGD on egd's own
+ * {@code [in, out]} weights: the same method. Column normalisation and randomized EGD do not commute
+ * with it: here they act on DJL's {@code [out, fan_in]} view as PyTorch code acting on
+ * {@code nn.Linear.weight.grad} would (columns are input features; randomized EGD keeps the top-r
+ * subspace of the output side). Vectors ({@code [n]}: biases, norms) are 1 x n and never matrices.
+ *
+ * <p><b>How DJL calls it.</b> {@code Trainer.step()} asks the {@code ParameterStore} to update every
+ * parameter that requires a gradient; the {@code LocalParameterServer} sums the gradients of all
+ * training devices onto the first, and calls {@link #update} once per device copy of the weight, in
+ * device order, with that same summed gradient (moved to each copy's device). The transforms run on
+ * the first call of a step for a parameter, and the other copies reuse the result, so filter state
+ * advances once per step whatever the number of devices. A new step is recognised when the weight
+ * copy of the call has already been seen in the current step (or, once known, when as many copies as
+ * in the first step have been updated).
+ *
+ * <p><b>Arrays.</b> Per parameter and device one array holds the transformed gradient; it is
+ * allocated on the first step by a manager of this optimizer's own and rewritten in place afterwards,
+ * so steps allocate no NDArray (the gradient is read through a direct view of its memory on the CPU).
+ * {@link #close} frees them. Only float32 parameters can be transformed.
+ *
+ * <p><b>Checkpoints.</b> {@link #save} writes the transform state (filters, route memory, sketch
+ * streams, switch-off, step counts) and, unless turned off in the builder, the wrapped optimizer's own
+ * state (update counts, Adam's moments, SGD's momentum; see {@link InnerOptimizerState}), keyed by
+ * parameter names, so {@link #load} restores it into an optimizer rebuilt around a rebuilt model.
+ * Model parameters are saved by DJL ({@code Block.saveParameters}).
+ */
+public final class EgdOptimizer extends Optimizer implements AutoCloseable {
+  /** Which egd transform a link of the chain is. */
+  enum Kind {
+    EGD("egd", true), EGD_RANDOMIZED("egd-rsvd", true), COLNORM("colnorm", true), GROKFAST_EMA("grokfast-ema", false), GROKFAST_MA("grokfast-ma", false);
+
+    final String id;
+    /** Matrix transforms act only on matrices and are the ones the switch-off stops. */
+    final boolean matrix;
+
+    Kind(String id, boolean matrix) {
+      this.id = id;
+      this.matrix = matrix;
+    }
+  }
+
+  /** One link of the chain as the builder was told it. */
+  static final class Spec {
+    final Kind kind;
+    final String regex;
+    final Pattern pattern;
+    final int rank, window;
+    final double alpha, lambda;
+
+    Spec(Kind kind, String regex, int rank, int window, double alpha, double lambda) {
+      this.kind = kind;
+      this.regex = regex;
+      try {
+        this.pattern = Pattern.compile(regex);
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException(kind.id + ": invalid parameter pattern '" + regex + "': " + e.getDescription());
+      }
+      this.rank = rank;
+      this.window = window;
+      this.alpha = alpha;
+      this.lambda = lambda;
+    }
+
+    boolean selects(String name) { return pattern.matcher(name).matches(); }
+
+    GradientTransform create() {
+      switch (kind) {
+        case EGD: return CoreApi.egd();
+        case EGD_RANDOMIZED: return CoreApi.egdRandomized(rank);
+        case COLNORM: return CoreApi.colnorm();
+        case GROKFAST_EMA: return CoreApi.grokfastEma(alpha, lambda);
+        case GROKFAST_MA: return CoreApi.grokfastMa(window, lambda);
+        default: throw new AssertionError(kind);
+      }
+    }
+
+    @Override public String toString() {
+      String args;
+      switch (kind) {
+        case EGD_RANDOMIZED: args = ", rank=" + rank; break;
+        case GROKFAST_EMA: args = ", alpha=" + alpha + ", lambda=" + lambda; break;
+        case GROKFAST_MA: args = ", window=" + window + ", lambda=" + lambda; break;
+        default: args = "";
+      }
+      return kind.id + "('" + regex + "'" + args + ")";
+    }
+  }
+
+  private final Optimizer inner;
+  private final List<Spec> specs;
+  private final double switchOffThreshold; // NaN: never
+  private final long seed;
+  private final boolean saveInner;
+  /** The block's parameters in its order, by name and by DJL's id. */
+  private final Map<String, Parameter> byName = new LinkedHashMap<>();
+  private final Map<String, String> nameById = new HashMap<>();
+  private final Map<String, Integer> indexByName = new HashMap<>();
+  /** Per parameter id: the transforms acting on it; absent when none does. */
+  private final Map<String, Lane> lanes = new HashMap<>();
+  private final Map<Device, NDManager> managers = new HashMap<>();
+  private boolean shapesChecked;
+  private volatile boolean preconditioning = true;
+  private long switchedOffAtStep = -1;
+
+  private EgdOptimizer(Builder b) {
+    super(new BaseBuilder());
+    this.inner = b.inner;
+    this.specs = List.copyOf(b.specs);
+    this.switchOffThreshold = b.switchOff;
+    this.seed = b.seed;
+    this.saveInner = b.saveInner;
+    int i = 0;
+    for (Pair<String, Parameter> p : b.block.getParameters()) {
+      byName.put(p.getKey(), p.getValue());
+      nameById.put(p.getValue().getId(), p.getKey());
+      indexByName.put(p.getKey(), i++);
+    }
+    for (Spec s : specs) {
+      List<String> matched = matches(s);
+      if (matched.isEmpty())
+        throw new IllegalArgumentException(s + " matches no parameter of the block; have " + byName.keySet());
+    }
+    if (allShapesKnown()) checkShapes();
+  }
+
+  /** Starts a builder around the DJL optimizer that makes the updates, for the parameters of block. */
+  public static Builder builder(Optimizer inner, Block block) { return new Builder(inner, block); }
+
+  /** The DJL optimizer that receives the transformed gradients. */
+  public Optimizer inner() { return inner; }
+
+  /**
+   * Tells the optimizer the latest test (validation) accuracy, in [0, 1]. With a switch-off threshold,
+   * the matrix transforms (EGD, randomized EGD, column normalisation) stop for good once an accuracy
+   * above it is reported; the Grokfast filters go on. Returns whether they are still on.
+   */
+  public synchronized boolean reportTestAccuracy(double accuracy) {
+    if (preconditioning && !Double.isNaN(switchOffThreshold) && accuracy > switchOffThreshold) {
+      preconditioning = false;
+      switchedOffAtStep = steps();
+    }
+    return preconditioning;
+  }
+
+  /** Whether the matrix transforms still run (false once switched off). */
+  public boolean preconditioning() { return preconditioning; }
+
+  /** The step (as {@link #steps}) at which the switch-off happened, or -1. */
+  public long switchedOffAtStep() { return switchedOffAtStep; }
+
+  /** The number of steps the transforms have run so far (the most over parameters). */
+  public synchronized long steps() {
+    long n = 0;
+    for (Lane l : lanes.values()) n = Math.max(n, l.steps);
+    return n;
+  }
+
+  /** The number of steps the transforms have run on one parameter, by name (0 when none acts on it). */
+  public synchronized long steps(String parameterName) {
+    Parameter p = byName.get(parameterName);
+    if (p == null) throw new IllegalArgumentException("no parameter named " + parameterName + "; have " + byName.keySet());
+    Lane l = lanes.get(p.getId());
+    return l == null ? 0 : l.steps;
+  }
+
+  /**
+   * The transforms acting on each parameter, by name, in order, e.g.
+   * {@code {01Linear_weight=[egd, grokfast-ema], 01Linear_bias=[grokfast-ema]}}; a matrix transform is
+   * listed only where the parameter is a matrix (once shapes are known: before, by name).
+   */
+  public Map<String, List<String>> plan() {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Parameter> e : byName.entrySet()) {
+      long[] shape = shapeOf(e.getValue());
+      List<String> ids = new ArrayList<>();
+      for (Spec s : specs) if (applies(s, e.getKey(), shape)) ids.add(s.kind.id);
+      if (!ids.isEmpty()) out.put(e.getKey(), ids);
+    }
+    return out;
+  }
+
+  /** A one-line description: the transforms, the switch-off, and the wrapped optimizer. */
+  public String describe() {
+    String chain = specs.stream().map(Spec::toString).collect(Collectors.joining(" -> "));
+    return (chain.isEmpty() ? "" : chain + (Double.isNaN(switchOffThreshold) ? "" : " (matrix transforms until test acc > " + switchOffThreshold + ")") + " -> ")
+        + inner.getClass().getSimpleName();
+  }
+
+  @Override public String toString() { return "EgdOptimizer[" + describe() + "]"; }
+
+  // ---------------------------------------------------------------------------------------------
+  // the update
+
+  @Override
+  public void update(String parameterId, NDArray weight, NDArray grad) {
+    Lane lane = lane(parameterId, weight);
+    if (lane == null) {
+      inner.update(parameterId, weight, grad);
+      return;
+    }
+    NDArray transformed;
+    synchronized (lane) {
+      if (!lane.activeNow(preconditioning)) {
+        transformed = null;
+      } else {
+        String copy = weight.getUid();
+        boolean newStep = lane.seen.isEmpty() || lane.seen.contains(copy) || (lane.copies > 0 && lane.seen.size() >= lane.copies);
+        if (newStep) {
+          if (lane.copies == 0 && !lane.seen.isEmpty()) lane.copies = lane.seen.size();
+          lane.seen.clear();
+          lane.compute(grad, preconditioning);
+        }
+        lane.seen.add(copy);
+        transformed = lane.resultOn(weight, this);
+      }
+    }
+    inner.update(parameterId, weight, transformed == null ? grad : transformed);
+  }
+
+  /** The lane of a parameter, created on its first update; null when no transform acts on it. */
+  private synchronized Lane lane(String parameterId, NDArray weight) {
+    if (lanes.containsKey(parameterId)) return lanes.get(parameterId);
+    if (!shapesChecked) checkShapes();
+    String name = nameById.get(parameterId);
+    Lane lane = name == null ? null : newLane(name, weight.getShape().getShape(), weight.getDataType());
+    lanes.put(parameterId, lane);
+    return lane;
+  }
+
+  private Lane newLane(String name, long[] shape, DataType type) {
+    List<Spec> mine = new ArrayList<>();
+    for (Spec s : specs) if (applies(s, name, shape)) mine.add(s);
+    if (mine.isEmpty()) return null;
+    if (type != DataType.FLOAT32)
+      throw new IllegalArgumentException(name + " is " + type + ": egd's transforms need float32 parameters");
+    return new Lane(name, shape, mine, laneSeed(name));
+  }
+
+  private long laneSeed(String name) {
+    return seed * 0x9E3779B97F4A7C15L + indexByName.get(name);
+  }
+
+  synchronized NDManager managerFor(Device device, NDArray like) {
+    return managers.computeIfAbsent(device, d -> like.getManager().getEngine().newBaseManager(d));
+  }
+
+  /** Frees the arrays that hold transformed gradients; the optimizer must not be used after. */
+  @Override public synchronized void close() {
+    for (Lane l : lanes.values()) if (l != null) l.results.clear();
+    for (NDManager m : managers.values()) m.close();
+    managers.clear();
+  }
+
+  /** The transforms acting on one parameter, their one-tensor parameter set and its result arrays. */
+  private static final class Lane {
+    final String name;
+    final long[] shape;
+    final Tensor tensor;
+    final ParamSet set;
+    final float[] data;
+    final Spec[] specs;
+    final GradientTransform[] transforms;
+    final ByteBuffer out;
+    final Map<Device, NDArray> results = new HashMap<>();
+    final Set<Device> fresh = new HashSet<>();
+    final Set<String> seen = new HashSet<>();
+    int copies;
+    long steps;
+
+    Lane(String name, long[] shape, List<Spec> specs, long seed) {
+      this.name = name;
+      this.shape = shape.clone();
+      int[] rc = matrixView(shape);
+      tensor = CoreApi.matrix(name, rc[0], rc[1]);
+      set = CoreApi.single(tensor);
+      data = CoreApi.data(tensor);
+      this.specs = specs.toArray(new Spec[0]);
+      transforms = new GradientTransform[this.specs.length];
+      for (int i = 0; i < transforms.length; i++) {
+        transforms[i] = this.specs[i].create();
+        CoreApi.init(transforms[i], set, seed * 31 + i);
+      }
+      out = ByteBuffer.allocateDirect(data.length * Float.BYTES).order(ByteOrder.nativeOrder());
+    }
+
+    boolean activeNow(boolean preconditioning) {
+      if (preconditioning) return true;
+      for (Spec s : specs) if (!s.kind.matrix) return true;
+      return false;
+    }
+
+    void compute(NDArray grad, boolean preconditioning) {
+      if (grad.getDataType() != DataType.FLOAT32) throw new IllegalArgumentException(name + ": gradient is " + grad.getDataType() + ", not float32");
+      if (grad.size() != data.length) throw new IllegalArgumentException(name + ": gradient of shape " + grad.getShape() + ", expected " + new Shape(shape));
+      if (grad.getDevice().equals(Device.cpu())) {
+        grad.toByteBuffer(true).asFloatBuffer().get(data);
+      } else {
+        try (NDArray onCpu = grad.toDevice(Device.cpu(), true)) {
+          onCpu.toByteBuffer(true).asFloatBuffer().get(data);
+        }
+      }
+      for (int i = 0; i < transforms.length; i++) {
+        if (preconditioning || !specs[i].kind.matrix) CoreApi.update(transforms[i], set, steps);
+      }
+      steps++;
+      out.clear();
+      out.asFloatBuffer().put(data);
+      fresh.clear();
+    }
+
+    /** The transformed gradient on the weight's device: one array per device, rewritten once per step. */
+    NDArray resultOn(NDArray weight, EgdOptimizer owner) {
+      Device device = weight.getDevice();
+      NDArray r = results.get(device);
+      if (r == null || r.isReleased()) {
+        r = owner.managerFor(device, weight).create(new Shape(shape), DataType.FLOAT32);
+        results.put(device, r);
+        fresh.remove(device);
+      }
+      if (fresh.add(device)) r.set(out);
+      return r;
+    }
+  }
+
+  /** rows x cols of the matrix view: [d0, d1.., dk] is d0 x (d1..dk); a vector [n] is 1 x n. */
+  static int[] matrixView(long[] shape) {
+    long size = 1;
+    for (long d : shape) size *= d;
+    if (size > Integer.MAX_VALUE) throw new IllegalArgumentException("parameter too large for egd: " + new Shape(shape));
+    if (shape.length < 2) return new int[] {1, (int) size};
+    return new int[] {(int) shape[0], (int) (size / shape[0])};
+  }
+
+  static boolean isMatrix(long[] shape) {
+    int[] rc = matrixView(shape);
+    return rc[0] > 1 && rc[1] > 1;
+  }
+
+  private boolean applies(Spec s, String name, long[] shape) {
+    if (!s.selects(name)) return false;
+    return !s.kind.matrix || shape == null || isMatrix(shape);
+  }
+
+  private List<String> matches(Spec s) {
+    List<String> out = new ArrayList<>();
+    for (String n : byName.keySet()) if (s.selects(n)) out.add(n);
+    return out;
+  }
+
+  private static long[] shapeOf(Parameter p) {
+    if (p.isInitialized()) return p.getArray().getShape().getShape();
+    Shape s = p.getShape();
+    return s == null ? null : s.getShape();
+  }
+
+  private boolean allShapesKnown() {
+    for (Parameter p : byName.values()) if (shapeOf(p) == null) return false;
+    return true;
+  }
+
+  /** A matrix transform whose every match is a vector is an error (once every shape is known). */
+  private void checkShapes() {
+    shapesChecked = true;
+    if (!allShapesKnown()) return;
+    for (Spec s : specs) {
+      if (!s.kind.matrix) continue;
+      boolean any = false;
+      for (String n : matches(s)) any |= isMatrix(shapeOf(byName.get(n)));
+      if (!any) {
+        List<String> matrices = byName.entrySet().stream().filter(e -> isMatrix(shapeOf(e.getValue()))).map(Map.Entry::getKey).collect(Collectors.toList());
+        throw new IllegalArgumentException(s + " matches only parameters that are not matrices (" + matches(s) + "); the matrices are " + matrices);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // checkpoints
+
+  private static final int FORMAT = 1;
+
+  /**
+   * Writes the transforms' state and (unless the builder said otherwise) the wrapped optimizer's own,
+   * after the parameters have shapes (after {@code Trainer.initialize}). The stream is not closed.
+   */
+  public synchronized void save(OutputStream os) throws IOException {
+    ensureLanes();
+    State.Out out = new State.Out(os);
+    out.tag("egd-djl").i32(FORMAT).str(describe());
+    out.bool(preconditioning).i64(switchedOffAtStep);
+    List<Lane> mine = orderedLanes();
+    out.i32(mine.size());
+    for (Lane l : mine) {
+      out.str(l.name).longs(l.shape).i64(l.steps).i32(l.copies);
+      for (int i = 0; i < l.transforms.length; i++) CoreApi.save(l.transforms[i], out.tag(l.specs[i].kind.id));
+    }
+    out.bool(saveInner);
+    if (saveInner) InnerOptimizerState.save(inner, nameById, out);
+    out.flush();
+  }
+
+  /**
+   * Restores what {@link #save} wrote into an optimizer built the same way around a block of the same
+   * architecture (parameter names and shapes), after {@code Trainer.initialize}; anything else fails
+   * with an IOException naming the first mismatch. The stream is not closed.
+   */
+  public synchronized void load(InputStream is) throws IOException {
+    ensureLanes();
+    State.In in = new State.In(is);
+    in.tag("egd-djl");
+    int format = in.i32();
+    if (format != FORMAT) throw new IOException("unknown egd-djl checkpoint format " + format);
+    String was = in.str();
+    if (!was.equals(describe())) throw new IOException("checkpoint does not match this run: it was made by " + was + ", this is " + describe());
+    boolean on = in.bool();
+    long offAt = in.i64();
+    List<Lane> mine = orderedLanes();
+    int n = in.i32();
+    if (n != mine.size()) throw new IOException("checkpoint does not match this run: " + n + " transformed parameters, here " + mine.size());
+    for (Lane l : mine) {
+      String name = in.str();
+      if (!name.equals(l.name)) throw new IOException("checkpoint does not match this run: parameter " + name + " where " + l.name + " was expected");
+      long[] shape = in.longs();
+      if (!java.util.Arrays.equals(shape, l.shape))
+        throw new IOException("checkpoint does not match this run: " + name + " has shape " + new Shape(shape) + ", here " + new Shape(l.shape));
+      l.steps = in.i64();
+      l.copies = in.i32();
+      l.seen.clear();
+      for (int i = 0; i < l.transforms.length; i++) CoreApi.load(l.transforms[i], in.tag(l.specs[i].kind.id));
+    }
+    boolean hasInner = in.bool();
+    if (hasInner != saveInner) throw new IOException("checkpoint does not match this run: the wrapped optimizer's state was " + (hasInner ? "" : "not ") + "saved");
+    if (hasInner) InnerOptimizerState.load(inner, byName, in);
+    preconditioning = on;
+    switchedOffAtStep = offAt;
+  }
+
+  /** Creates the lane of every parameter some transform acts on (their shapes must be known). */
+  private void ensureLanes() {
+    if (!shapesChecked) checkShapes();
+    for (Map.Entry<String, Parameter> e : byName.entrySet()) {
+      Parameter p = e.getValue();
+      if (lanes.containsKey(p.getId())) continue;
+      if (!p.isInitialized()) throw new IllegalStateException("parameter " + e.getKey() + " has no array yet: save and load after Trainer.initialize");
+      NDArray a = p.getArray();
+      lanes.put(p.getId(), newLane(e.getKey(), a.getShape().getShape(), a.getDataType()));
+    }
+  }
+
+  private List<Lane> orderedLanes() {
+    List<Lane> out = new ArrayList<>();
+    for (Parameter p : byName.values()) {
+      Lane l = lanes.get(p.getId());
+      if (l != null) out.add(l);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // building
+
+  /** DJL's Optimizer needs a builder for its own (unused) settings: rescaling, clipping and decay belong to the wrapped optimizer. */
+  private static final class BaseBuilder extends OptimizerBuilder<BaseBuilder> {
+    @Override protected BaseBuilder self() { return this; }
+  }
+
+  /** Collects the transforms, in the order they are to run. */
+  public static final class Builder {
+    private final Optimizer inner;
+    private final Block block;
+    private final List<Spec> specs = new ArrayList<>();
+    private double switchOff = Double.NaN;
+    private long seed;
+    private boolean saveInner = true;
+
+    private Builder(Optimizer inner, Block block) {
+      if (inner == null) throw new IllegalArgumentException("the wrapped optimizer is null");
+      if (block == null) throw new IllegalArgumentException("the block is null");
+      if (inner instanceof EgdOptimizer) throw new IllegalArgumentException("wrap a DJL optimizer, not another EgdOptimizer");
+      this.inner = inner;
+      this.block = block;
+    }
+
+    /** Exact EGD ({@code G = U S V^T -> U V^T}) on the matrices whose names match regex. */
+    public Builder egd(String regex) { return add(new Spec(Kind.EGD, regex, 0, 0, 0, 0)); }
+
+    /**
+     * EGD through a randomized SVD of the given rank (fresh sketch every step, 2 power iterations; the
+     * part of the gradient outside the top-rank left singular subspace is dropped, as the paper does),
+     * on the matrices whose names match regex; the rank is lowered to min(rows, cols) on a smaller one.
+     */
+    public Builder egdRandomized(String regex, int rank) {
+      CoreApi.validateRank(rank);
+      return add(new Spec(Kind.EGD_RANDOMIZED, regex, rank, 0, 0, 0));
+    }
+
+    /** Divides each column of the matching matrices' gradients by max(its norm, 0.01). */
+    public Builder colnorm(String regex) { return add(new Spec(Kind.COLNORM, regex, 0, 0, 0, 0)); }
+
+    /** Grokfast-EMA on every parameter: {@code ema <- alpha ema + (1 - alpha) g; g <- g + lambda ema}. */
+    public Builder grokfastEma(double alpha, double lambda) { return grokfastEma(".*", alpha, lambda); }
+
+    /** Grokfast-EMA on the parameters whose names match regex. */
+    public Builder grokfastEma(String regex, double alpha, double lambda) {
+      CoreApi.validateEma(alpha, lambda);
+      return add(new Spec(Kind.GROKFAST_EMA, regex, 0, 0, alpha, lambda));
+    }
+
+    /** Grokfast-MA on every parameter: {@code g <- g + lambda mean(last window gradients)} once the window is full. */
+    public Builder grokfastMa(int window, double lambda) { return grokfastMa(".*", window, lambda); }
+
+    /** Grokfast-MA on the parameters whose names match regex. */
+    public Builder grokfastMa(String regex, int window, double lambda) {
+      CoreApi.validateMa(window, lambda);
+      return add(new Spec(Kind.GROKFAST_MA, regex, 0, window, 0, lambda));
+    }
+
+    /**
+     * Stops EGD, randomized EGD and column normalisation for good once
+     * {@link EgdOptimizer#reportTestAccuracy} is told an accuracy above threshold (in (0, 1]); the
+     * Grokfast filters go on, as in egd's CLI.
+     */
+    public Builder switchOff(double threshold) {
+      if (!(threshold > 0 && threshold <= 1)) throw new IllegalArgumentException("switch-off threshold must be in (0, 1]: " + threshold);
+      this.switchOff = threshold;
+      return this;
+    }
+
+    /** Seed of randomized EGD's sketches (default 0). */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /**
+     * Whether {@link EgdOptimizer#save} also writes the wrapped optimizer's state (default true; turn
+     * off for an optimizer whose internals {@link InnerOptimizerState} does not know).
+     */
+    public Builder saveInnerState(boolean save) {
+      this.saveInner = save;
+      return this;
+    }
+
+    private Builder add(Spec s) {
+      specs.add(s);
+      return this;
+    }
+
+    public EgdOptimizer build() { return new EgdOptimizer(this); }
+  }
+
+  /** For tests: the names of the parameters, in the block's order. */
+  List<String> names() { return Collections.unmodifiableList(new ArrayList<>(byName.keySet())); }
+
+  /** For tests: how many NDArrays this optimizer's own managers hold (the transformed gradients). */
+  synchronized int arraysHeld() {
+    int n = 0;
+    for (NDManager m : managers.values()) n += m.getManagedArrays().size();
+    return n;
+  }
+}
