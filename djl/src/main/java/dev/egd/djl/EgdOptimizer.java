@@ -217,7 +217,7 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
   /** The number of steps the transforms have run so far (the most over parameters). */
   public synchronized long steps() {
     long n = 0;
-    for (Lane l : lanes.values()) n = Math.max(n, l.steps);
+    for (Lane l : lanes.values()) if (l != null) n = Math.max(n, l.steps);
     return n;
   }
 
