@@ -75,9 +75,10 @@ import java.util.stream.Collectors;
  * training devices onto the first, and calls {@link #update} once per device copy of the weight, in
  * device order, with that same summed gradient (moved to each copy's device). The transforms run on
  * the first call of a step for a parameter, and the other copies reuse the result, so filter state
- * advances once per step whatever the number of devices. A new step is recognised when the weight
- * copy of the call has already been seen in the current step (or, once known, when as many copies as
- * in the first step have been updated).
+ * advances once per step whatever the number of devices. A call continues the step of the call
+ * before it when it is for the same parameter, with a weight copy not yet seen in that step (and,
+ * once the number of copies is known from the first step, fewer copies than that seen so far);
+ * anything else starts a new step.
  *
  * <p><b>Arrays.</b> Per parameter and device one array holds the transformed gradient; it is
  * allocated on the first step by a manager of this optimizer's own and rewritten in place afterwards,
@@ -165,6 +166,8 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
   private final Map<String, Lane> lanes = new HashMap<>();
   private final Map<Device, NDManager> managers = new HashMap<>();
   private boolean shapesChecked;
+  /** The parameter of the latest update call: the copies of one parameter are updated one after another. */
+  private volatile String lastUpdated;
   private volatile boolean preconditioning = true;
   private long switchedOffAtStep = -1;
 
@@ -259,6 +262,8 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
 
   @Override
   public void update(String parameterId, NDArray weight, NDArray grad) {
+    boolean follows = parameterId.equals(lastUpdated);
+    lastUpdated = parameterId;
     Lane lane = lane(parameterId, weight);
     if (lane == null) {
       inner.update(parameterId, weight, grad);
@@ -270,7 +275,7 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
         transformed = null;
       } else {
         String copy = weight.getUid();
-        boolean newStep = lane.seen.isEmpty() || lane.seen.contains(copy) || (lane.copies > 0 && lane.seen.size() >= lane.copies);
+        boolean newStep = !follows || lane.seen.isEmpty() || lane.seen.contains(copy) || (lane.copies > 0 && lane.seen.size() >= lane.copies);
         if (newStep) {
           if (lane.copies == 0 && !lane.seen.isEmpty()) lane.copies = lane.seen.size();
           lane.seen.clear();
@@ -498,6 +503,7 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     if (hasInner) InnerOptimizerState.load(inner, byName, in);
     preconditioning = on;
     switchedOffAtStep = offAt;
+    lastUpdated = null;
   }
 
   /** Creates the lane of every parameter some transform acts on (their shapes must be known). */

@@ -152,6 +152,22 @@ class EgdOptimizerTest {
     }
   }
 
+  /** An engine that hands over a new weight object every step is not mistaken for one with more devices. */
+  @Test void aNewWeightObjectAfterOtherParametersIsANewStep() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Block lin = initialised(Linear.builder().setUnits(4).build(), m, new Shape(1, 6));
+      Parameter w = param(lin, "weight"), b = param(lin, "bias");
+      try (EgdOptimizer opt = EgdOptimizer.builder(sgd(0.1f), lin).grokfastEma(0.8, 2).build()) {
+        for (int step = 0; step < 3; step++) {
+          opt.update(w.getId(), w.getArray().duplicate(), random(m, new Shape(4, 6), step));
+          opt.update(b.getId(), b.getArray().duplicate(), random(m, new Shape(4), 10 + step));
+        }
+        assertEquals(3, opt.steps("weight"));
+        assertEquals(3, opt.steps("bias"));
+      }
+    }
+  }
+
   @Test void theSwitchOffStopsEgdForGoodButNotGrokfast() {
     try (NDManager m = NDManager.newBaseManager()) {
       Block lin = initialised(Linear.builder().setUnits(5).build(), m, new Shape(1, 7));
