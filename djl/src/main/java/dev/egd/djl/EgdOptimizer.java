@@ -45,6 +45,11 @@ import java.util.stream.Collectors;
  * TrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(opt);
  * }</pre>
  *
+ * <p>The wrapped optimizer's own settings act after the transforms: its {@code rescaleGrad} and
+ * {@code clipGrad} on the transformed gradient, its weight decay added to it (SGD, Adam) or decaying
+ * the weight (AdamW). An L2 term that EGD should see (as in the EGD paper's SGD runs) belongs in the
+ * loss.
+ *
  * <p><b>Selection.</b> Each transform takes a regular expression that must match the whole of a
  * parameter name as {@code block.getParameters()} spells it ({@code 01Linear_weight},
  * {@code 02SequentialBlock_01Conv2d_weight}, ...). A pattern that matches no name is an
