@@ -1,14 +1,13 @@
 package dev.egd.nn;
 
-import dev.egd.data.Dataset;
-
 /** Softmax cross-entropy against class labels; accuracy by arg-max (first maximum wins). */
 public final class CrossEntropy implements Loss {
   /** Per-thread scratch: the exponentials when no gradient is wanted, exp's exponents, row maxima. */
   private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[3][0]);
 
   @Override
-  public void evaluate(float[] out, int n, int dim, Dataset d, int[] idx, int off, float[] dOut, float scale, LossStats stats) {
+  public void evaluate(float[] out, int dim, Batch batch, float[] dOut, float scale, LossStats stats) {
+    int n = batch.size;
     float[][] s = scratch.get();
     int size = n * dim;
     if (s[1].length < size) {
@@ -25,14 +24,14 @@ public final class CrossEntropy implements Loss {
       maxes[r] = max;
       int arg = 0;
       while (arg < dim - 1 && out[base + arg] != max) arg++; // the first maximum wins
-      if (arg == d.labels[idx[off + r]]) correct++;
+      if (arg == batch.labels[r]) correct++;
       for (int j = 0; j < dim; j++) e[base + j] = out[base + j] - max;
     }
     VecMath.expInPlace(e, s[1], size);
     double lossSum = 0;
     for (int r = 0; r < n; r++) {
       int base = r * dim;
-      int label = d.labels[idx[off + r]];
+      int label = batch.labels[r];
       float sum = VecMath.sum(e, base, dim);
       lossSum += Math.log(sum) - (out[base + label] - maxes[r]);
       if (dOut != null) {

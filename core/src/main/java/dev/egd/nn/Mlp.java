@@ -1,6 +1,5 @@
 package dev.egd.nn;
 
-import dev.egd.data.Dataset;
 import dev.egd.linalg.Blas;
 import dev.egd.util.Rng;
 import java.util.ArrayList;
@@ -24,7 +23,7 @@ public final class Mlp implements Model {
     /** Parses relu, tanh, sigmoid or gelu (any case). */
     public static Activation parse(String s) {
       for (Activation a : values()) if (a.name().equalsIgnoreCase(s)) return a;
-      throw new IllegalArgumentException("--activation must be relu, tanh, sigmoid or gelu: " + s);
+      throw new dev.egd.ValidationException("activation", "must be relu, tanh, sigmoid or gelu", s);
     }
   }
 
@@ -48,7 +47,7 @@ public final class Mlp implements Model {
   public Mlp(int[] sizes, boolean hiddenBias, boolean outputBias, Activation act) {
     this.act = java.util.Objects.requireNonNull(act);
     if (sizes.length < 2) throw new IllegalArgumentException("an MLP needs input and output sizes");
-    for (int s : sizes) if (s < 1) throw new IllegalArgumentException("layer sizes must be >= 1: " + Arrays.toString(sizes));
+    for (int s : sizes) if (s < 1) throw new dev.egd.ValidationException("width", "must be >= 1", s);
     this.sizes = sizes.clone();
     this.layers = sizes.length - 1;
     this.hiddenBias = hiddenBias;
@@ -70,7 +69,6 @@ public final class Mlp implements Model {
 
   @Override public ParamSet params() { return params; }
 
-  @Override public Mlp replica() { return new Mlp(sizes, hiddenBias, outputBias, act); }
   public int layers() { return layers; }
   public int inputDim() { return sizes[0]; }
   @Override public int outputDim() { return sizes[layers]; }
@@ -100,14 +98,12 @@ public final class Mlp implements Model {
   /** Per-thread buffers for up to maxRows examples at a time. */
   public final class Workspace implements Model.Workspace {
     final int maxRows;
-    final float[] x; // gathered dense input
     final float[][] h, dh; // 1..layers-1
     final float[][] dAct; // GELU only: the activation's derivative at each hidden unit, 1..layers-1
     public final float[] out, dOut;
 
     Workspace(int maxRows) {
       this.maxRows = maxRows;
-      x = new float[maxRows * sizes[0]];
       h = new float[layers][];
       dh = new float[layers][];
       dAct = new float[layers][];
@@ -133,33 +129,28 @@ public final class Mlp implements Model {
     return sb.append(' ').append(act.name().toLowerCase(java.util.Locale.ROOT)).append(hiddenBias ? "" : ", no hidden bias").append(outputBias ? "" : ", no output bias").toString();
   }
 
-  @Override public void forward(Dataset d, int[] idx, int off, int n, Model.Workspace ws) {
-    forward(d, idx, off, n, (Workspace) ws);
+  @Override public void forward(Batch batch, Model.Workspace ws) {
+    forward(batch, (Workspace) ws);
   }
 
-  @Override public void backward(Dataset d, int[] idx, int off, int n, Model.Workspace ws, ParamSet grads) {
-    backward(d, idx, off, n, (Workspace) ws, grads);
+  @Override public void backward(Batch batch, Model.Workspace ws, ParamSet grads) {
+    backward(batch, (Workspace) ws, grads);
   }
 
-  /** Forward pass for examples idx[off .. off+n) of d; the outputs land in ws.out (n x outputDim). */
-  public void forward(Dataset d, int[] idx, int off, int n, Workspace ws) {
+  /** Forward pass for the batch; the outputs land in ws.out (batch.size x outputDim). */
+  public void forward(Batch batch, Workspace ws) {
+    int n = batch.size;
     if (n > ws.maxRows) throw new IllegalArgumentException("batch of " + n + " exceeds workspace of " + ws.maxRows);
     for (int l = 1; l <= layers; l++) {
       int fanOut = sizes[l];
       float[] dst = l < layers ? ws.h[l] : ws.out;
-      if (l == 1 && d.isOneHot()) {
+      if (l == 1 && batch.isTokens()) {
         boolean fuseRelu = layers > 1 && act == Activation.RELU;
-        gatherFirstLayer(d, idx, off, n, dst, fuseRelu); // ReLU fused in
+        gatherFirstLayer(batch, dst, fuseRelu); // ReLU fused in
         if (layers > 1 && !fuseRelu) activate(dst, ws.dAct[1], n * fanOut);
         continue;
       }
-      float[] in;
-      if (l == 1) {
-        gatherDense(d, idx, off, n, ws.x);
-        in = ws.x;
-      } else {
-        in = ws.h[l - 1];
-      }
+      float[] in = l == 1 ? batch.inputs : ws.h[l - 1];
       Blas.gemm(false, false, n, fanOut, sizes[l - 1], 1f, in, sizes[l - 1], w[l].data, fanOut, 0f, dst, fanOut);
       if (b[l] != null) addRowVector(dst, n, fanOut, b[l].data);
       if (l < layers) activate(dst, ws.dAct[l], n * fanOut);
@@ -188,24 +179,26 @@ public final class Mlp implements Model {
   }
 
   /** h = [ReLU](b1 + sum of the W1 rows of the active features), in one pass per row for two features. */
-  private void gatherFirstLayer(Dataset d, int[] idx, int off, int n, float[] dst, boolean applyRelu) {
+  private void gatherFirstLayer(Batch batch, float[] dst, boolean applyRelu) {
+    int n = batch.size;
     int width = sizes[1];
-    int k = d.activePerExample;
+    int k = batch.tokensPerExample;
+    int[] tokens = batch.tokens;
     float[] w1 = w[1].data;
     float[] bias = b[1] == null ? zeros(width) : b[1].data;
     float floor = applyRelu ? 0f : Float.NEGATIVE_INFINITY;
     for (int r = 0; r < n; r++) {
       int base = r * width;
-      int ex = idx[off + r] * k;
-      int f0 = d.oneHot[ex] * width;
+      int ex = r * k;
+      int f0 = tokens[ex] * width;
       if (k == 2) {
-        int f1 = d.oneHot[ex + 1] * width;
+        int f1 = tokens[ex + 1] * width;
         for (int j = 0; j < width; j++) dst[base + j] = Math.max(bias[j] + w1[f0 + j] + w1[f1 + j], floor);
         continue;
       }
       for (int j = 0; j < width; j++) dst[base + j] = bias[j] + w1[f0 + j];
       for (int a = 1; a < k; a++) {
-        int f = d.oneHot[ex + a] * width;
+        int f = tokens[ex + a] * width;
         for (int j = 0; j < width; j++) dst[base + j] += w1[f + j];
       }
       for (int j = 0; j < width; j++) dst[base + j] = Math.max(dst[base + j], floor);
@@ -219,26 +212,22 @@ public final class Mlp implements Model {
     return zeroBias;
   }
 
-  private static void gatherDense(Dataset d, int[] idx, int off, int n, float[] x) {
-    int dim = d.inputDim;
-    for (int r = 0; r < n; r++) System.arraycopy(d.dense, idx[off + r] * dim, x, r * dim, dim);
-  }
-
   /**
    * Backward pass after {@link #forward} on the same examples, from the output gradient in ws.dOut.
    * Overwrites grads (same layout as {@link #params()}) with the parameter gradients.
    */
-  public void backward(Dataset d, int[] idx, int off, int n, Workspace ws, ParamSet grads) {
+  public void backward(Batch batch, Workspace ws, ParamSet grads) {
+    int n = batch.size;
     float[] dNext = ws.dOut;
     for (int l = layers; l >= 1; l--) {
       int fanIn = sizes[l - 1], fanOut = sizes[l];
       Tensor gw = grads.get(w[l].name);
       if (b[l] != null) columnSums(dNext, n, fanOut, grads.get(b[l].name).data);
-      if (l == 1 && d.isOneHot()) {
-        scatterFirstLayer(d, idx, off, n, dNext, gw.data);
+      if (l == 1 && batch.isTokens()) {
+        scatterFirstLayer(batch, dNext, gw.data);
         break;
       }
-      float[] in = l == 1 ? ws.x : ws.h[l - 1];
+      float[] in = l == 1 ? batch.inputs : ws.h[l - 1];
       Blas.gemm(true, false, fanIn, fanOut, n, 1f, in, fanIn, dNext, fanOut, 0f, gw.data, fanOut);
       if (l == 1) break;
       float[] dh = ws.dh[l - 1];
@@ -248,15 +237,16 @@ public final class Mlp implements Model {
     }
   }
 
-  private void scatterFirstLayer(Dataset d, int[] idx, int off, int n, float[] dh, float[] gw) {
+  private void scatterFirstLayer(Batch batch, float[] dh, float[] gw) {
+    int n = batch.size;
     int width = sizes[1];
-    int k = d.activePerExample;
+    int k = batch.tokensPerExample;
     Arrays.fill(gw, 0f);
     for (int r = 0; r < n; r++) {
       int base = r * width;
-      int ex = idx[off + r] * k;
+      int ex = r * k;
       for (int a = 0; a < k; a++) {
-        int f = d.oneHot[ex + a] * width;
+        int f = batch.tokens[ex + a] * width;
         for (int j = 0; j < width; j++) gw[f + j] += dh[base + j];
       }
     }

@@ -1,6 +1,5 @@
 package dev.egd.nn;
 
-import dev.egd.data.Dataset;
 import dev.egd.linalg.Blas;
 import dev.egd.util.Rng;
 import java.util.ArrayList;
@@ -24,10 +23,11 @@ public final class Transformer implements Model {
   private final Tensor[] ln1G, ln1B, inW, inB, outW, outB, ln2G, ln2B, fc1W, fc1B, fc2W, fc2B;
 
   public Transformer(int vocab, int seq, int width, int heads, int depth) {
-    if (vocab < 2) throw new IllegalArgumentException("vocabulary must have >= 2 tokens: " + vocab);
-    if (width < 1 || heads < 1 || width % heads != 0)
-      throw new IllegalArgumentException("--width must be a positive multiple of --heads: width " + width + ", heads " + heads);
-    if (depth < 1) throw new IllegalArgumentException("--depth must be >= 1: " + depth);
+    if (vocab < 2) throw new dev.egd.ValidationException("vocabulary", "must have >= 2 tokens", vocab);
+    dev.egd.Check.atLeast("heads", heads, 1);
+    if (width < 1 || width % heads != 0)
+      throw new dev.egd.ValidationException("width", "must be a positive multiple of {heads}", width + " (heads " + heads + ")");
+    dev.egd.Check.atLeast("depth", depth, 1);
     this.vocab = vocab;
     this.seq = seq;
     this.d = width;
@@ -95,7 +95,6 @@ public final class Transformer implements Model {
 
   @Override public ParamSet params() { return params; }
 
-  @Override public Transformer replica() { return new Transformer(vocab, seq, d, heads, depth); }
   @Override public int outputDim() { return vocab; }
 
   @Override public String describe() {
@@ -136,15 +135,16 @@ public final class Transformer implements Model {
 
   @Override public Workspace newEvalWorkspace(int maxRows) { return new Workspace(maxRows, false); }
 
-  @Override public void forward(Dataset data, int[] idx, int off, int n, Model.Workspace w) {
+  @Override public void forward(Batch batch, Model.Workspace w) {
     Workspace ws = (Workspace) w;
+    int n = batch.size;
     if (n > ws.maxRows) throw new IllegalArgumentException("batch of " + n + " exceeds workspace of " + ws.maxRows);
-    if (data.activePerExample != seq) throw new IllegalArgumentException("sequences of " + data.activePerExample + " tokens, model has " + seq);
+    if (batch.tokensPerExample != seq) throw new IllegalArgumentException("sequences of " + batch.tokensPerExample + " tokens, model has " + seq);
     int rows = n * seq;
     for (int b = 0; b < n; b++) {
-      int ex = idx[off + b] * seq;
+      int ex = b * seq;
       for (int t = 0; t < seq; t++) {
-        int tok = data.oneHot[ex + t], o = (b * seq + t) * d;
+        int tok = batch.tokens[ex + t], o = (b * seq + t) * d;
         for (int j = 0; j < d; j++) ws.x0[o + j] = tokEmb.data[tok * d + j] + posEmb.data[t * d + j];
       }
     }
@@ -228,8 +228,9 @@ public final class Transformer implements Model {
     }
   }
 
-  @Override public void backward(Dataset data, int[] idx, int off, int n, Model.Workspace w, ParamSet grads) {
+  @Override public void backward(Batch batch, Model.Workspace w, ParamSet grads) {
     Workspace ws = (Workspace) w;
+    int n = batch.size;
     int rows = n * seq;
     grads.zero();
     // head and final LayerNorm, last positions only
@@ -267,9 +268,9 @@ public final class Transformer implements Model {
     }
     float[] dTok = grads.get(tokEmb.name).data, dPos = grads.get(posEmb.name).data;
     for (int b = 0; b < n; b++) {
-      int ex = idx[off + b] * seq;
+      int ex = b * seq;
       for (int t = 0; t < seq; t++) {
-        int tok = data.oneHot[ex + t], o = (b * seq + t) * d;
+        int tok = batch.tokens[ex + t], o = (b * seq + t) * d;
         for (int j = 0; j < d; j++) {
           dTok[tok * d + j] += ws.dx[o + j];
           dPos[t * d + j] += ws.dx[o + j];
