@@ -1,24 +1,24 @@
 package dev.egd.djl;
 
-import dev.egd.linalg.ExactEgd;
-import dev.egd.linalg.RandomizedEgd;
 import dev.egd.nn.ParamSet;
 import dev.egd.nn.Tensor;
-import dev.egd.optim.ColumnNormalize;
-import dev.egd.optim.Egd;
-import dev.egd.optim.EgdRandomized;
+import dev.egd.optim.EgdOptions;
 import dev.egd.optim.GradientTransform;
-import dev.egd.optim.GrokfastEma;
-import dev.egd.optim.GrokfastMa;
+import dev.egd.optim.InitContext;
 import dev.egd.optim.ParamSelector;
+import dev.egd.optim.RandomizedEgdOptions;
+import dev.egd.optim.SwitchOffMode;
+import dev.egd.optim.Switchable;
+import dev.egd.optim.TestAccuracy;
+import dev.egd.optim.Transforms;
 import dev.egd.util.State;
+import dev.egd.util.Workers;
 import java.io.IOException;
-import java.util.List;
 
 /**
- * The one place where this module touches egd-core's transform API, so that moving to core's
- * refactored API ({@code Transforms.egd(...)}, {@code Tensor.wrap}, {@code ParamSet.of},
- * {@code init(ParamSet, InitContext)}) is an edit of this file alone.
+ * The one place where this module touches egd-core's transform API (its public surface only:
+ * {@link Transforms}, {@link Tensor#wrap}, {@link ParamSet#of}, {@link InitContext},
+ * {@link TestAccuracy}, {@link Switchable}).
  *
  * <p>Every transform here acts on a parameter set of exactly one tensor, the gradient of one DJL
  * parameter seen as a matrix (see {@link EgdOptimizer}): DJL hands the optimizer one parameter at a
@@ -28,56 +28,54 @@ import java.util.List;
 final class CoreApi {
   private CoreApi() {}
 
-  /** Column-normalisation floor of the EGD paper (and of egd's CLI). */
-  static final double COLNORM_MIN = 0.01;
-  /** Randomized EGD's defaults in egd's CLI: 2 power iterations, no oversampling, residual dropped. */
-  static final int RSVD_POWER_ITERS = 2;
+  /** A rows x cols gradient over {@code data}, which the transforms rewrite in place (a 1 x n one is a vector). */
+  static Tensor matrix(String name, int rows, int cols, float[] data) { return Tensor.wrap(name, rows, cols, data); }
+
+  static ParamSet single(Tensor t) { return ParamSet.of(t); }
+
+  /** Exact EGD on the one matrix of its set, with egd's defaults (auto route, floor 1e-6, rank cut-off max(r, c) 2^-23). */
+  static GradientTransform egd(EgdOptions options) { return Transforms.egd(ParamSelector.all(), options); }
 
   /**
-   * A rows x cols gradient matrix; its {@link #data} is what transforms rewrite in place.
-   * New API: {@code Tensor.wrap(name, rows, cols, data)} over an array owned by the caller.
+   * Randomized EGD of the given rank (2 power iterations, no oversampling, the residual dropped unless
+   * the options say otherwise); a rank above the matrix's limit min(rows, cols) is a ValidationException
+   * of {@code rank} at {@link #init}.
    */
-  static Tensor matrix(String name, int rows, int cols) {
-    return new Tensor(name, rows, cols, Tensor.Kind.WEIGHT);
+  static GradientTransform egdRandomized(RandomizedEgdOptions options) { return Transforms.egdRandomized(ParamSelector.all(), options.withClipToMatrix(false)); }
+
+  static GradientTransform colnorm(double minNorm) { return Transforms.colnorm(ParamSelector.all(), minNorm); }
+
+  static GradientTransform grokfastEma(double alpha, double lambda) { return Transforms.grokfastEma(alpha, lambda); }
+
+  static GradientTransform grokfastMa(int window, double lambda) { return Transforms.grokfastMa(window, lambda); }
+
+  /** {@code inner} until the reported test accuracy exceeds threshold (core's switch-off, reading the context's signal). */
+  static GradientTransform switchOff(GradientTransform inner, double threshold, SwitchOffMode mode) {
+    return Transforms.switchOff(inner, threshold, mode);
   }
 
-  static float[] data(Tensor t) { return t.data; }
+  /** The identity: what the optimizer's own switch-off (the one that answers for all of them) wraps. */
+  static GradientTransform identity() { return Transforms.chain(); }
 
-  /** New API: {@code ParamSet.of(t)}. */
-  static ParamSet single(Tensor t) { return new ParamSet(List.of(t)); }
+  /** A one-element set the identity's switch-off is initialised on. */
+  static ParamSet placeholder() { return ParamSet.of(Tensor.wrap("switch", 1, 1, new float[1])); }
 
-  /** Exact EGD (auto route, egd's default floor and rank cut-off). New API: {@code Transforms.egd(sel)}. */
-  static GradientTransform egd() {
-    return new Egd(ParamSelector.all(), ExactEgd.Route.AUTO, ExactEgd.DEFAULT_FLOOR);
-  }
+  /** Whether a switch-off still lets its transform run, judged now by the latest accuracy reported. */
+  static boolean active(GradientTransform t) { return !(t instanceof Switchable) || ((Switchable) t).active(); }
 
-  /**
-   * Randomized EGD of the given rank, lowered to min(rows, cols) on a smaller matrix.
-   * New API: {@code Transforms.egdRandomized(sel, rank)}.
-   */
-  static GradientTransform egdRandomized(int rank) {
-    return new EgdRandomized(ParamSelector.all(), rank, true, RSVD_POWER_ITERS, 0, RandomizedEgd.Residual.DROP);
-  }
+  static boolean switchable(GradientTransform t) { return t instanceof Switchable; }
 
-  /** New API: {@code Transforms.colnorm(sel)}. */
-  static GradientTransform colnorm() { return new ColumnNormalize(ParamSelector.all(), COLNORM_MIN); }
+  /** Checks arguments now (the factories validate), so that a builder fails at the call that is wrong. */
+  static void validateEma(double alpha, double lambda) { Transforms.grokfastEma(alpha, lambda); }
 
-  static GradientTransform grokfastEma(double alpha, double lambda) { return new GrokfastEma(alpha, lambda); }
+  static void validateMa(int window, double lambda) { Transforms.grokfastMa(window, lambda); }
 
-  static GradientTransform grokfastMa(int window, double lambda) { return new GrokfastMa(window, lambda); }
+  static void validateSwitchOff(double threshold) { Transforms.switchOff(identity(), threshold); }
 
-  /** Checks the arguments now (the constructors validate), so that a builder fails at the call that is wrong. */
-  static void validateEma(double alpha, double lambda) { new GrokfastEma(alpha, lambda); }
+  static InitContext context(long seed, Workers workers, TestAccuracy signal) { return InitContext.of(seed, workers, signal); }
 
-  static void validateMa(int window, double lambda) { new GrokfastMa(window, lambda); }
-
-  static void validateRank(int rank) { egdRandomized(rank); }
-
-  /** New API: {@code t.init(params, seed)} (the default seed overload) or an InitContext. */
-  static void init(GradientTransform t, ParamSet params, long seed) {
-    t.validate(params);
-    t.init(params, seed);
-  }
+  /** Allocates the transform's state for this one-tensor set; throws a ValidationException when it cannot run on it. */
+  static void init(GradientTransform t, ParamSet params, InitContext context) { t.init(params, context); }
 
   /** Rewrites the one gradient in place; step counts this parameter's updates from 0. */
   static void update(GradientTransform t, ParamSet grads, long step) { t.update(grads, grads, step); }

@@ -9,10 +9,18 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
+import dev.egd.ValidationException;
 import dev.egd.nn.ParamSet;
 import dev.egd.nn.Tensor;
+import dev.egd.optim.EgdOptions;
 import dev.egd.optim.GradientTransform;
+import dev.egd.optim.InitContext;
+import dev.egd.optim.RandomizedEgdOptions;
+import dev.egd.optim.Reporting;
+import dev.egd.optim.SwitchOffMode;
+import dev.egd.optim.TestAccuracy;
 import dev.egd.util.State;
+import dev.egd.util.Workers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,10 +60,14 @@ import java.util.stream.Collectors;
  *
  * <p><b>Selection.</b> Each transform takes a regular expression that must match the whole of a
  * parameter name as {@code block.getParameters()} spells it ({@code 01Linear_weight},
- * {@code 02SequentialBlock_01Conv2d_weight}, ...). A pattern that matches no name is an
- * IllegalArgumentException naming the names there are. EGD, randomized EGD and column normalisation
- * act only on matrices (below) among the names matched, as egd's own selections do; a pattern whose
- * every match is a vector (a bias, a norm's gain) is an error too, once the shapes are known. The
+ * {@code 02SequentialBlock_01Conv2d_weight}, ...). Bad input is egd-core's
+ * {@link ValidationException} (an IllegalArgumentException naming the setting in egd's terms): a
+ * pattern that matches no name ({@code egd_layers}, naming the names there are). EGD, randomized EGD
+ * and column normalisation act only on matrices (below) among the names matched; a pattern whose
+ * every match is a vector (a bias, a norm's gain) is an error too once the shapes are known, and so is
+ * a randomized EGD rank above a selected matrix's limit min(rows, cols) ({@code rank}: 6 for LeNet's
+ * first kernel, [6, 25]), checked by {@link #initialize} (at build time when the block is initialised,
+ * else at the first update). The
  * Grokfast filters act on every parameter unless given a pattern. Transforms run in the order the
  * builder was called; a parameter no transform selects reaches the wrapped optimizer untouched.
  *
@@ -90,6 +102,12 @@ import java.util.stream.Collectors;
  * so steps allocate no NDArray (the gradient is read through a direct view of its memory on the CPU).
  * {@link #close} frees them. Only float32 parameters can be transformed.
  *
+ * <p><b>Switch-off.</b> egd-core's own ({@code Transforms.switchOff}, sticky or re-checked): every
+ * matrix transform of every parameter is wrapped in one, all reading this optimizer's
+ * {@link TestAccuracy} signal, which {@link #reportTestAccuracy} writes (and judges at once, so they all
+ * agree); a loop may instead write the signal it gave the builder ({@link Builder#testAccuracy}), and
+ * the switch-offs judge it at their next update, as in egd's own trainer.
+ *
  * <p><b>Checkpoints.</b> {@link #save} writes the transform state (filters, route memory, sketch
  * streams, switch-off, step counts) and, unless turned off in the builder, the wrapped optimizer's own
  * state (update counts, Adam's moments, SGD's momentum; see {@link InnerOptimizerState}), keyed by
@@ -116,40 +134,53 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     final Kind kind;
     final String regex;
     final Pattern pattern;
-    final int rank, window;
-    final double alpha, lambda;
+    /** The setting a selection that matches nothing is reported as (egd's name for it: {@code egd_layers}). */
+    final String setting;
+    final EgdOptions egd;
+    final RandomizedEgdOptions rsvd;
+    final int window;
+    final double alpha, lambda, minNorm;
 
-    Spec(Kind kind, String regex, int rank, int window, double alpha, double lambda) {
+    Spec(Kind kind, String regex, String setting, EgdOptions egd, RandomizedEgdOptions rsvd, int window, double alpha, double lambda, double minNorm) {
       this.kind = kind;
       this.regex = regex;
+      this.setting = setting;
+      if (regex == null) throw ValidationException.of(setting, "needs a pattern over the block's parameter names");
       try {
         this.pattern = Pattern.compile(regex);
       } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException(kind.id + ": invalid parameter pattern '" + regex + "': " + e.getDescription());
+        throw new ValidationException(setting, "must be a regular expression over parameter names (" + e.getDescription() + ")", "'" + regex + "'");
       }
-      this.rank = rank;
+      this.egd = egd;
+      this.rsvd = rsvd;
       this.window = window;
       this.alpha = alpha;
       this.lambda = lambda;
+      this.minNorm = minNorm;
     }
 
     boolean selects(String name) { return pattern.matcher(name).matches(); }
 
-    GradientTransform create() {
+    /** The core transform, wrapped in core's switch-off when it is a matrix transform and there is one. */
+    GradientTransform create(double switchOff, SwitchOffMode mode) {
+      GradientTransform t;
       switch (kind) {
-        case EGD: return CoreApi.egd();
-        case EGD_RANDOMIZED: return CoreApi.egdRandomized(rank);
-        case COLNORM: return CoreApi.colnorm();
-        case GROKFAST_EMA: return CoreApi.grokfastEma(alpha, lambda);
-        case GROKFAST_MA: return CoreApi.grokfastMa(window, lambda);
+        case EGD: t = CoreApi.egd(egd); break;
+        case EGD_RANDOMIZED: t = CoreApi.egdRandomized(rsvd); break;
+        case COLNORM: t = CoreApi.colnorm(minNorm); break;
+        case GROKFAST_EMA: t = CoreApi.grokfastEma(alpha, lambda); break;
+        case GROKFAST_MA: t = CoreApi.grokfastMa(window, lambda); break;
         default: throw new AssertionError(kind);
       }
+      return kind.matrix && !Double.isNaN(switchOff) ? CoreApi.switchOff(t, switchOff, mode) : t;
     }
 
     @Override public String toString() {
       String args;
       switch (kind) {
-        case EGD_RANDOMIZED: args = ", rank=" + rank; break;
+        case EGD: args = egd.equals(EgdOptions.DEFAULT) ? "" : ", " + egd; break;
+        case EGD_RANDOMIZED: args = ", rank=" + rsvd.rank() + (rsvd.equals(RandomizedEgdOptions.rank(rsvd.rank())) ? "" : ", " + rsvd); break;
+        case COLNORM: args = minNorm == 0.01 ? "" : ", min=" + minNorm; break;
         case GROKFAST_EMA: args = ", alpha=" + alpha + ", lambda=" + lambda; break;
         case GROKFAST_MA: args = ", window=" + window + ", lambda=" + lambda; break;
         default: args = "";
@@ -158,9 +189,17 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     }
   }
 
+  /** The one thread the transforms of a lane run on (DJL hands over one parameter at a time). */
+  private static final Workers ONE_THREAD = Workers.single();
+
   private final Optimizer inner;
   private final List<Spec> specs;
   private final double switchOffThreshold; // NaN: never
+  private final SwitchOffMode switchOffMode;
+  /** The test accuracy the switch-offs read: written by {@link #reportTestAccuracy} or by whoever holds it. */
+  private final TestAccuracy signal;
+  /** Core's switch-off around the identity, judged by the same signal as every lane's: it answers {@link #preconditioning}. */
+  private final GradientTransform master;
   private final long seed;
   private final boolean saveInner;
   /** The block's parameters in its order, by name and by DJL's id. */
@@ -173,7 +212,7 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
   private boolean shapesChecked;
   /** The parameter of the latest update call: the copies of one parameter are updated one after another. */
   private volatile String lastUpdated;
-  private volatile boolean preconditioning = true;
+  private boolean wasPreconditioning = true;
   private long switchedOffAtStep = -1;
 
   private EgdOptimizer(Builder b) {
@@ -181,7 +220,15 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     this.inner = b.inner;
     this.specs = List.copyOf(b.specs);
     this.switchOffThreshold = b.switchOff;
+    this.switchOffMode = b.switchOffMode;
+    this.signal = b.signal != null ? b.signal : new TestAccuracy();
     this.seed = b.seed;
+    if (Double.isNaN(switchOffThreshold)) {
+      master = null;
+    } else {
+      master = CoreApi.switchOff(CoreApi.identity(), switchOffThreshold, switchOffMode);
+      CoreApi.init(master, CoreApi.placeholder(), CoreApi.context(seed, ONE_THREAD, signal));
+    }
     this.saveInner = b.saveInner;
     int i = 0;
     for (Pair<String, Parameter> p : b.block.getParameters()) {
@@ -192,9 +239,26 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     for (Spec s : specs) {
       List<String> matched = matches(s);
       if (matched.isEmpty())
-        throw new IllegalArgumentException(s + " matches no parameter of the block; have " + byName.keySet());
+        throw new ValidationException(s.setting, "matches no parameter of the block (" + s + "); have " + byName.keySet(), "'" + s.regex + "'");
     }
-    if (allShapesKnown()) checkShapes();
+    if (allInitialized()) initialize();
+    else if (allShapesKnown()) checkShapes();
+  }
+
+  /**
+   * Creates the transforms' state for every parameter they act on, checking them against the shapes:
+   * a selection of matrix transforms that holds no matrix, a randomized EGD rank above a selected
+   * matrix's limit min(rows, cols), a parameter that is not float32 (a ValidationException naming the
+   * setting). Needs the block's arrays (after {@code Trainer.initialize}); the builder calls it when
+   * they are there, the first update otherwise.
+   */
+  public synchronized void initialize() {
+    ensureLanes();
+  }
+
+  private boolean allInitialized() {
+    for (Parameter p : byName.values()) if (!p.isInitialized()) return false;
+    return true;
   }
 
   /** Starts a builder around the DJL optimizer that makes the updates, for the parameters of block. */
@@ -205,19 +269,33 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
 
   /**
    * Tells the optimizer the latest test (validation) accuracy, in [0, 1]. With a switch-off threshold,
-   * the matrix transforms (EGD, randomized EGD, column normalisation) stop for good once an accuracy
-   * above it is reported; the Grokfast filters go on. Returns whether they are still on.
+   * the matrix transforms (EGD, randomized EGD, column normalisation) stop once an accuracy above it is
+   * reported (for good by default; {@link SwitchOffMode#RECHECK}: while the latest is above); the
+   * Grokfast filters go on. This is egd-core's switch-off ({@code Transforms.switchOff}), one per
+   * transformed matrix, all reading the optimizer's {@link TestAccuracy} signal and judged here.
+   * Returns whether the matrix transforms are on.
    */
-  public synchronized boolean reportTestAccuracy(double accuracy) {
-    if (preconditioning && !Double.isNaN(switchOffThreshold) && accuracy > switchOffThreshold) {
-      preconditioning = false;
-      switchedOffAtStep = steps();
-    }
-    return preconditioning;
+  public boolean reportTestAccuracy(double accuracy) { return reportTestAccuracy(accuracy, -1); }
+
+  /** As {@link #reportTestAccuracy(double)}, recording {@code epoch} as the point a switch-off turned off. */
+  public synchronized boolean reportTestAccuracy(double accuracy, long epoch) {
+    if (!(accuracy >= 0 && accuracy <= 1)) throw new ValidationException("test_accuracy", "must be in [0, 1]", accuracy);
+    signal.report(accuracy, epoch);
+    if (allInitialized()) ensureLanes(); // every switch-off judges this report, so they all agree
+    for (Lane l : lanes.values()) if (l != null) l.judge();
+    return preconditioning();
   }
 
-  /** Whether the matrix transforms still run (false once switched off). */
-  public boolean preconditioning() { return preconditioning; }
+  /** The signal the switch-offs read; a loop may write it directly instead of calling {@link #reportTestAccuracy}. */
+  public TestAccuracy testAccuracy() { return signal; }
+
+  /** Whether the matrix transforms still run (false once switched off), by the latest accuracy reported. */
+  public synchronized boolean preconditioning() {
+    boolean on = master == null || CoreApi.active(master);
+    if (wasPreconditioning && !on && switchedOffAtStep < 0) switchedOffAtStep = steps();
+    wasPreconditioning = on;
+    return on;
+  }
 
   /** The step (as {@link #steps}) at which the switch-off happened, or -1. */
   public long switchedOffAtStep() { return switchedOffAtStep; }
@@ -253,10 +331,39 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Counters of the transforms, as egd's engine records them in a run's summary: the routes exact EGD
+   * took ({@code egd_route_*}, summed over matrices), the steps the matrix transforms ran
+   * ({@code preconditioned_steps}) and the epoch given with the report that switched them off
+   * ({@code switched_off_after_epoch}), the largest over matrices.
+   */
+  public synchronized Map<String, Object> stats() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Lane l : orderedLanes()) {
+      for (GradientTransform t : l.transforms) {
+        if (!(t instanceof Reporting)) continue;
+        for (Map.Entry<String, Object> e : ((Reporting) t).stats().entrySet()) {
+          Object was = out.get(e.getKey()), now = e.getValue();
+          if (!(now instanceof Number)) {
+            out.putIfAbsent(e.getKey(), now);
+          } else if (!(was instanceof Number)) {
+            out.put(e.getKey(), now);
+          } else if (e.getKey().startsWith("egd_route_")) {
+            out.put(e.getKey(), ((Number) was).longValue() + ((Number) now).longValue());
+          } else {
+            out.put(e.getKey(), Math.max(((Number) was).longValue(), ((Number) now).longValue()));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /** A one-line description: the transforms, the switch-off, and the wrapped optimizer. */
   public String describe() {
     String chain = specs.stream().map(Spec::toString).collect(Collectors.joining(" -> "));
-    return (chain.isEmpty() ? "" : chain + (Double.isNaN(switchOffThreshold) ? "" : " (matrix transforms until test acc > " + switchOffThreshold + ")") + " -> ")
+    return (chain.isEmpty() ? "" : chain + (Double.isNaN(switchOffThreshold) ? "" : " (matrix transforms until test acc > " + switchOffThreshold
+        + (switchOffMode == SwitchOffMode.RECHECK ? ", re-checked" : "") + ")") + " -> ")
         + inner.getClass().getSimpleName();
   }
 
@@ -267,6 +374,7 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
 
   @Override
   public void update(String parameterId, NDArray weight, NDArray grad) {
+    if (master != null) preconditioning(); // notes the step of a switch-off reported to the signal directly
     boolean follows = parameterId.equals(lastUpdated);
     lastUpdated = parameterId;
     Lane lane = lane(parameterId, weight);
@@ -276,7 +384,7 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     }
     NDArray transformed;
     synchronized (lane) {
-      if (!lane.activeNow(preconditioning)) {
+      if (!lane.activeNow()) {
         transformed = null;
       } else {
         String copy = weight.getUid();
@@ -284,7 +392,7 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
         if (newStep) {
           if (lane.copies == 0 && !lane.seen.isEmpty()) lane.copies = lane.seen.size();
           lane.seen.clear();
-          lane.compute(grad, preconditioning);
+          lane.compute(grad);
         }
         lane.seen.add(copy);
         transformed = lane.resultOn(weight, this);
@@ -308,8 +416,8 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     for (Spec s : specs) if (applies(s, name, shape)) mine.add(s);
     if (mine.isEmpty()) return null;
     if (type != DataType.FLOAT32)
-      throw new IllegalArgumentException(name + " is " + type + ": egd's transforms need float32 parameters");
-    return new Lane(name, shape, mine, laneSeed(name));
+      throw new ValidationException("parameters", "must be float32 for egd's transforms; " + name + " is", type);
+    return new Lane(name, shape, mine, CoreApi.context(laneSeed(name), ONE_THREAD, signal), switchOffThreshold, switchOffMode);
   }
 
   private long laneSeed(String name) {
@@ -336,6 +444,8 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     final float[] data;
     final Spec[] specs;
     final GradientTransform[] transforms;
+    /** Whether every link is a switch-off: then a lane whose switch-offs are all off passes the gradient on untouched. */
+    final boolean allSwitchable;
     final ByteBuffer out;
     final Map<Device, NDArray> results = new HashMap<>();
     final Set<Device> fresh = new HashSet<>();
@@ -343,29 +453,39 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     int copies;
     long steps;
 
-    Lane(String name, long[] shape, List<Spec> specs, long seed) {
+    Lane(String name, long[] shape, List<Spec> specs, InitContext context, double switchOff, SwitchOffMode mode) {
       this.name = name;
       this.shape = shape.clone();
       int[] rc = matrixView(shape);
-      tensor = CoreApi.matrix(name, rc[0], rc[1]);
+      data = new float[rc[0] * rc[1]];
+      tensor = CoreApi.matrix(name, rc[0], rc[1], data);
       set = CoreApi.single(tensor);
-      data = CoreApi.data(tensor);
       this.specs = specs.toArray(new Spec[0]);
       transforms = new GradientTransform[this.specs.length];
+      boolean all = true;
       for (int i = 0; i < transforms.length; i++) {
-        transforms[i] = this.specs[i].create();
-        CoreApi.init(transforms[i], set, seed * 31 + i);
+        transforms[i] = this.specs[i].create(switchOff, mode);
+        CoreApi.init(transforms[i], set, context);
+        all &= CoreApi.switchable(transforms[i]);
       }
+      allSwitchable = all;
       out = ByteBuffer.allocateDirect(data.length * Float.BYTES).order(ByteOrder.nativeOrder());
     }
 
-    boolean activeNow(boolean preconditioning) {
-      if (preconditioning) return true;
-      for (Spec s : specs) if (!s.kind.matrix) return true;
-      return false;
+    /** Whether some link will act this step (judging the switch-offs by the latest accuracy reported). */
+    boolean activeNow() {
+      if (!allSwitchable) return true;
+      boolean any = false;
+      for (GradientTransform t : transforms) any |= CoreApi.active(t);
+      return any;
     }
 
-    void compute(NDArray grad, boolean preconditioning) {
+    /** Makes every switch-off judge the latest report now. */
+    synchronized void judge() {
+      for (GradientTransform t : transforms) CoreApi.active(t);
+    }
+
+    void compute(NDArray grad) {
       if (grad.getDataType() != DataType.FLOAT32) throw new IllegalArgumentException(name + ": gradient is " + grad.getDataType() + ", not float32");
       if (grad.size() != data.length) throw new IllegalArgumentException(name + ": gradient of shape " + grad.getShape() + ", expected " + new Shape(shape));
       if (grad.getDevice().equals(Device.cpu())) {
@@ -375,9 +495,7 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
           onCpu.toByteBuffer(true).asFloatBuffer().get(data);
         }
       }
-      for (int i = 0; i < transforms.length; i++) {
-        if (preconditioning || !specs[i].kind.matrix) CoreApi.update(transforms[i], set, steps);
-      }
+      for (GradientTransform t : transforms) CoreApi.update(t, set, steps); // a switch-off that is off passes the gradient on
       steps++;
       out.clear();
       out.asFloatBuffer().put(data);
@@ -402,7 +520,7 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
   static int[] matrixView(long[] shape) {
     long size = 1;
     for (long d : shape) size *= d;
-    if (size > Integer.MAX_VALUE) throw new IllegalArgumentException("parameter too large for egd: " + new Shape(shape));
+    if (size > Integer.MAX_VALUE - 8) throw new ValidationException("parameters", "must have fewer than 2^31 elements for egd's transforms", new Shape(shape));
     if (shape.length < 2) return new int[] {1, (int) size};
     return new int[] {(int) shape[0], (int) (size / shape[0])};
   }
@@ -444,7 +562,8 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
       for (String n : matches(s)) any |= isMatrix(shapeOf(byName.get(n)));
       if (!any) {
         List<String> matrices = byName.entrySet().stream().filter(e -> isMatrix(shapeOf(e.getValue()))).map(Map.Entry::getKey).collect(Collectors.toList());
-        throw new IllegalArgumentException(s + " matches only parameters that are not matrices (" + matches(s) + "); the matrices are " + matrices);
+        throw new ValidationException(s.setting, "matches only parameters that are not matrices (" + s + ": " + matches(s) + "); the matrices are " + matrices,
+            "'" + s.regex + "'");
       }
     }
   }
@@ -452,7 +571,7 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // checkpoints
 
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
 
   /**
    * Writes the transforms' state and (unless the builder said otherwise) the wrapped optimizer's own,
@@ -462,7 +581,9 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     ensureLanes();
     State.Out out = new State.Out(os);
     out.tag("egd-djl").i32(FORMAT).str(describe());
-    out.bool(preconditioning).i64(switchedOffAtStep);
+    out.f64(signal.latest()).i64(signal.epoch()).bool(wasPreconditioning).i64(switchedOffAtStep);
+    out.bool(master != null);
+    if (master != null) CoreApi.save(master, out.tag("switch-off"));
     List<Lane> mine = orderedLanes();
     out.i32(mine.size());
     for (Lane l : mine) {
@@ -487,8 +608,12 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     if (format != FORMAT) throw new IOException("unknown egd-djl checkpoint format " + format);
     String was = in.str();
     if (!was.equals(describe())) throw new IOException("checkpoint does not match this run: it was made by " + was + ", this is " + describe());
+    double latest = in.f64();
+    long epoch = in.i64();
     boolean on = in.bool();
     long offAt = in.i64();
+    if (in.bool() != (master != null)) throw new IOException("checkpoint does not match this run: another switch-off");
+    if (master != null) CoreApi.load(master, in.tag("switch-off"));
     List<Lane> mine = orderedLanes();
     int n = in.i32();
     if (n != mine.size()) throw new IOException("checkpoint does not match this run: " + n + " transformed parameters, here " + mine.size());
@@ -506,7 +631,8 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     boolean hasInner = in.bool();
     if (hasInner != saveInner) throw new IOException("checkpoint does not match this run: the wrapped optimizer's state was " + (hasInner ? "" : "not ") + "saved");
     if (hasInner) InnerOptimizerState.load(inner, byName, in);
-    preconditioning = on;
+    if (!Double.isNaN(latest)) signal.report(latest, epoch);
+    wasPreconditioning = on;
     switchedOffAtStep = offAt;
     lastUpdated = null;
   }
@@ -546,6 +672,8 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     private final Block block;
     private final List<Spec> specs = new ArrayList<>();
     private double switchOff = Double.NaN;
+    private SwitchOffMode switchOffMode = SwitchOffMode.STICKY;
+    private TestAccuracy signal;
     private long seed;
     private boolean saveInner = true;
 
@@ -557,21 +685,37 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
       this.block = block;
     }
 
-    /** Exact EGD ({@code G = U S V^T -> U V^T}) on the matrices whose names match regex. */
-    public Builder egd(String regex) { return add(new Spec(Kind.EGD, regex, 0, 0, 0, 0)); }
+    /** Exact EGD ({@code G = U S V^T -> U V^T}) on the matrices whose names match regex, with egd's defaults. */
+    public Builder egd(String regex) { return egd(regex, EgdOptions.DEFAULT); }
+
+    /** Exact EGD with the given route, floor and rank cut-off ({@link EgdOptions}). */
+    public Builder egd(String regex, EgdOptions options) {
+      if (options == null) throw ValidationException.of("egd_route", "needs options (EgdOptions.DEFAULT)");
+      return add(new Spec(Kind.EGD, regex, "egd_layers", options, null, 0, 0, 0, 0));
+    }
 
     /**
      * EGD through a randomized SVD of the given rank (fresh sketch every step, 2 power iterations; the
      * part of the gradient outside the top-rank left singular subspace is dropped, as the paper does),
-     * on the matrices whose names match regex; the rank is lowered to min(rows, cols) on a smaller one.
+     * on the matrices whose names match regex. A rank above a selected matrix's limit min(rows, cols) is
+     * refused (a ValidationException of {@code rank}) once the shapes are known.
      */
-    public Builder egdRandomized(String regex, int rank) {
-      CoreApi.validateRank(rank);
-      return add(new Spec(Kind.EGD_RANDOMIZED, regex, rank, 0, 0, 0));
+    public Builder egdRandomized(String regex, int rank) { return egdRandomized(regex, RandomizedEgdOptions.rank(rank)); }
+
+    /** Randomized EGD with every setting given ({@link RandomizedEgdOptions}; its clipToMatrix is not used: a rank above a matrix's limit is refused). */
+    public Builder egdRandomized(String regex, RandomizedEgdOptions options) {
+      if (options == null) throw ValidationException.of("rank", "needs options (RandomizedEgdOptions.rank(r))");
+      return add(new Spec(Kind.EGD_RANDOMIZED, regex, "egd_layers", null, options, 0, 0, 0, 0));
     }
 
     /** Divides each column of the matching matrices' gradients by max(its norm, 0.01). */
-    public Builder colnorm(String regex) { return add(new Spec(Kind.COLNORM, regex, 0, 0, 0, 0)); }
+    public Builder colnorm(String regex) { return colnorm(regex, 0.01); }
+
+    /** Divides each column of the matching matrices' gradients by max(its norm, minNorm). */
+    public Builder colnorm(String regex, double minNorm) {
+      CoreApi.colnorm(minNorm);
+      return add(new Spec(Kind.COLNORM, regex, "egd_layers", null, null, 0, 0, 0, minNorm));
+    }
 
     /** Grokfast-EMA on every parameter: {@code ema <- alpha ema + (1 - alpha) g; g <- g + lambda ema}. */
     public Builder grokfastEma(double alpha, double lambda) { return grokfastEma(".*", alpha, lambda); }
@@ -579,7 +723,7 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     /** Grokfast-EMA on the parameters whose names match regex. */
     public Builder grokfastEma(String regex, double alpha, double lambda) {
       CoreApi.validateEma(alpha, lambda);
-      return add(new Spec(Kind.GROKFAST_EMA, regex, 0, 0, alpha, lambda));
+      return add(new Spec(Kind.GROKFAST_EMA, regex, "ema_layers", null, null, 0, alpha, lambda, 0));
     }
 
     /** Grokfast-MA on every parameter: {@code g <- g + lambda mean(last window gradients)} once the window is full. */
@@ -588,7 +732,7 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     /** Grokfast-MA on the parameters whose names match regex. */
     public Builder grokfastMa(String regex, int window, double lambda) {
       CoreApi.validateMa(window, lambda);
-      return add(new Spec(Kind.GROKFAST_MA, regex, 0, window, 0, lambda));
+      return add(new Spec(Kind.GROKFAST_MA, regex, "ma_layers", null, null, window, 0, lambda, 0));
     }
 
     /**
@@ -596,9 +740,24 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
      * {@link EgdOptimizer#reportTestAccuracy} is told an accuracy above threshold (in (0, 1]); the
      * Grokfast filters go on, as in egd's CLI.
      */
-    public Builder switchOff(double threshold) {
-      if (!(threshold > 0 && threshold <= 1)) throw new IllegalArgumentException("switch-off threshold must be in (0, 1]: " + threshold);
+    public Builder switchOff(double threshold) { return switchOff(threshold, SwitchOffMode.STICKY); }
+
+    /** A switch-off with the given rule (sticky, or the paper's re-check at every report). */
+    public Builder switchOff(double threshold, SwitchOffMode mode) {
+      CoreApi.validateSwitchOff(threshold);
+      if (mode == null) throw ValidationException.of("switch_off_mode", "must be sticky or recheck");
       this.switchOff = threshold;
+      this.switchOffMode = mode;
+      return this;
+    }
+
+    /**
+     * The signal the switch-offs read (default: a fresh one, written by
+     * {@link EgdOptimizer#reportTestAccuracy}); share one with a loop that reports to it itself.
+     */
+    public Builder testAccuracy(TestAccuracy signal) {
+      if (signal == null) throw new IllegalArgumentException("the test-accuracy signal is null");
+      this.signal = signal;
       return this;
     }
 

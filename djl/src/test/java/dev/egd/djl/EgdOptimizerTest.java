@@ -64,6 +64,52 @@ class EgdOptimizerTest {
     }
   }
 
+  /** Bad input is egd's ValidationException, naming the setting in egd's terms and what is valid. */
+  @Test void badInputNamesTheSetting() {
+    Block mlp = MnistModels.mlp();
+    dev.egd.ValidationException e = assertThrows(dev.egd.ValidationException.class, () -> EgdOptimizer.builder(sgd(1), mlp).egd("W1").build());
+    assertEquals("egd_layers", e.parameter());
+    assertEquals("rank", assertThrows(dev.egd.ValidationException.class, () -> EgdOptimizer.builder(sgd(1), mlp).egdRandomized(".*", 0)).parameter());
+    assertEquals("ema_alpha", assertThrows(dev.egd.ValidationException.class, () -> EgdOptimizer.builder(sgd(1), mlp).grokfastEma(1.5, 1)).parameter());
+    assertEquals("switch_off", assertThrows(dev.egd.ValidationException.class, () -> EgdOptimizer.builder(sgd(1), mlp).switchOff(0)).parameter());
+  }
+
+  /**
+   * A randomized EGD rank above a selected matrix's limit min(rows, cols) is refused once the shapes
+   * are known: LeNet's first kernel is 6 x 25, so rank 8 on every weight names it.
+   */
+  @Test void aRankAboveAConvKernelsLimitIsRefused() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Block lenet = initialised(MnistModels.lenet(), m, new Shape(1, 1, 28, 28));
+      dev.egd.ValidationException e = assertThrows(dev.egd.ValidationException.class,
+          () -> EgdOptimizer.builder(sgd(1), lenet).egdRandomized(MnistModels.WEIGHTS, 8).build());
+      assertEquals("rank", e.parameter());
+      assertTrue(e.getMessage().contains("[1, 6]") && e.getMessage().contains("01Conv2d_weight"), e.getMessage());
+      EgdOptimizer.builder(sgd(1), lenet).egdRandomized(MnistModels.WEIGHTS, 6).build().close();
+      EgdOptimizer.builder(sgd(1), lenet).egdRandomized(".*Linear_weight", 8).build().close();
+    }
+  }
+
+  /** The paper's re-checked rule (core's SwitchOffMode.RECHECK): EGD runs exactly while the latest accuracy is at or below the threshold. */
+  @Test void aRecheckedSwitchOffTurnsBackOn() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Block lin = initialised(Linear.builder().setUnits(5).build(), m, new Shape(1, 7));
+      Parameter w = param(lin, "weight");
+      try (EgdOptimizer opt = EgdOptimizer.builder(sgd(1), lin).egd("weight").switchOff(0.9, dev.egd.optim.SwitchOffMode.RECHECK).build()) {
+        NDArray g = random(m, new Shape(5, 7), 4);
+        opt.update(w.getId(), w.getArray(), g);
+        assertFalse(opt.reportTestAccuracy(0.95, 3));
+        opt.update(w.getId(), w.getArray(), g);
+        assertEquals(1, opt.steps("weight"));
+        assertTrue(opt.reportTestAccuracy(0.5, 4));
+        opt.update(w.getId(), w.getArray(), g);
+        assertEquals(2, opt.steps("weight"));
+        assertEquals(2L, opt.stats().get("preconditioned_steps"));
+        assertEquals(3L, opt.stats().get("switched_off_after_epoch"));
+      }
+    }
+  }
+
   /** SGD with lr 1 turns the weight change into minus the transformed gradient. */
   static float[] delta(NDArray before, NDArray after) {
     float[] a = before.toFloatArray(), b = after.toFloatArray();

@@ -8,17 +8,16 @@ import ai.djl.training.optimizer.Optimizer;
 import dev.egd.data.Dataset;
 import dev.egd.data.Mnist;
 import dev.egd.data.Split;
+import dev.egd.nn.Batch;
 import dev.egd.nn.LossStats;
 import dev.egd.nn.Mlp;
 import dev.egd.nn.MseOneHot;
 import dev.egd.nn.ParamSet;
 import dev.egd.nn.Tensor;
-import dev.egd.optim.Adam;
-import dev.egd.optim.Chain;
-import dev.egd.optim.Egd;
+import dev.egd.optim.AdamOptions;
 import dev.egd.optim.GradientTransform;
-import dev.egd.optim.GrokfastEma;
 import dev.egd.optim.ParamSelector;
+import dev.egd.optim.Transforms;
 import dev.egd.util.Rng;
 import java.io.IOException;
 import java.util.Locale;
@@ -84,6 +83,7 @@ class EquivalenceTest {
     final Mlp.Workspace ws = mlp.newWorkspace(BATCH);
     final MseOneHot loss = new MseOneHot();
     final GradientTransform chain;
+    Batch batch;
     long step;
 
     EgdSide(GradientTransform chain) {
@@ -92,14 +92,22 @@ class EquivalenceTest {
       chain.init(mlp.params(), 0);
     }
 
-    double step(Dataset d, int[] idx) {
+    /** Forward, loss and backward of the examples idx into grads; returns the mean loss. */
+    double gradient(Dataset d, int[] idx) {
+      if (batch == null) batch = d.newBatch(BATCH);
       LossStats stats = new LossStats();
-      mlp.forward(d, idx, 0, idx.length, ws);
-      loss.evaluate(ws.out, idx.length, 10, d, idx, 0, ws.dOut, 1f / idx.length, stats);
-      mlp.backward(d, idx, 0, idx.length, ws, grads);
+      d.gather(idx, 0, idx.length, batch);
+      mlp.forward(batch, ws);
+      loss.evaluate(ws.out(), mlp.outputDim(), batch, ws.dOut(), 1f / idx.length, stats);
+      mlp.backward(batch, ws, grads);
+      return stats.meanLoss();
+    }
+
+    double step(Dataset d, int[] idx) {
+      double l = gradient(d, idx);
       chain.update(grads, mlp.params(), step++);
       mlp.params().add(grads);
-      return stats.meanLoss();
+      return l;
     }
   }
 
@@ -148,7 +156,7 @@ class EquivalenceTest {
         .optEpsilon((float) eps).optWeightDecays((float) wd).build();
   }
 
-  static Adam egdAdamW(double wd, double eps) { return new Adam(LR, 0.9, 0.999, eps, wd, 0, true); }
+  static GradientTransform egdAdamW(double wd, double eps) { return Transforms.adamw(LR, wd, AdamOptions.DEFAULT.withEps(eps)); }
 
   /** One of the three chains, on both sides. */
   enum Method {
@@ -164,11 +172,11 @@ class EquivalenceTest {
 
     GradientTransform egd(double eps) {
       switch (this) {
-        case EGD: return Chain.of(new Egd(ParamSelector.all()), egdAdamW(wd, eps));
-        case GROKFAST_EMA: return Chain.of(new GrokfastEma(0.8, 0.1), egdAdamW(wd, eps));
-        case EGD_RSVD4: return Chain.of(new dev.egd.optim.EgdRandomized(ParamSelector.all(), 4, true, 2, 0, dev.egd.linalg.RandomizedEgd.Residual.DROP), egdAdamW(wd, eps));
-        case COLNORM: return Chain.of(new dev.egd.optim.ColumnNormalize(ParamSelector.all(), 0.01), egdAdamW(wd, eps));
-        default: return Chain.of(egdAdamW(wd, eps));
+        case EGD: return Transforms.chain(Transforms.egd(ParamSelector.all()), egdAdamW(wd, eps));
+        case GROKFAST_EMA: return Transforms.chain(Transforms.grokfastEma(0.8, 0.1), egdAdamW(wd, eps));
+        case EGD_RSVD4: return Transforms.chain(Transforms.egdRandomized(ParamSelector.all(), 4), egdAdamW(wd, eps));
+        case COLNORM: return Transforms.chain(Transforms.colnorm(ParamSelector.all()), egdAdamW(wd, eps));
+        default: return Transforms.chain(egdAdamW(wd, eps));
       }
     }
 
@@ -246,12 +254,8 @@ class EquivalenceTest {
    * what egd's Egd transform makes of the [in, out] original, for all three weight matrices.
    */
   @Test void egdOnDjlsViewIsTheTransposeOfEgdOnEgds() {
-    EgdSide egd = new EgdSide(Chain.of(new Egd(ParamSelector.all()), new dev.egd.optim.Sgd(1)));
-    int[] idx = batches[0];
-    LossStats stats = new LossStats();
-    egd.mlp.forward(data.train(), idx, 0, BATCH, egd.ws);
-    egd.loss.evaluate(egd.ws.out, BATCH, 10, data.train(), idx, 0, egd.ws.dOut, 1f / BATCH, stats);
-    egd.mlp.backward(data.train(), idx, 0, BATCH, egd.ws, egd.grads);
+    EgdSide egd = new EgdSide(Transforms.chain(Transforms.egd(ParamSelector.all()), Transforms.sgd(1)));
+    egd.gradient(data.train(), batches[0]);
     ParamSet raw = egd.grads.zerosLike();
     raw.copyFrom(egd.grads);
     egd.chain.update(egd.grads, egd.mlp.params(), 0); // egd.grads: -EGD(g) on the weights
