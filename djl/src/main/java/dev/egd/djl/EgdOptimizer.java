@@ -213,6 +213,7 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
   /** The parameter of the latest update call: the copies of one parameter are updated one after another. */
   private volatile String lastUpdated;
   private boolean wasPreconditioning = true;
+  private final java.util.concurrent.atomic.AtomicLong transformNanos = new java.util.concurrent.atomic.AtomicLong();
   private long switchedOffAtStep = -1;
 
   private EgdOptimizer(Builder b) {
@@ -299,6 +300,9 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
 
   /** The step (as {@link #steps}) at which the switch-off happened, or -1. */
   public long switchedOffAtStep() { return switchedOffAtStep; }
+
+  /** Wall time spent in the transforms so far (reading the gradients, the transforms, writing the results), in nanoseconds. */
+  public long transformNanos() { return transformNanos.get(); }
 
   /** The number of steps the transforms have run so far (the most over parameters). */
   public synchronized long steps() {
@@ -392,7 +396,9 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
         if (newStep) {
           if (lane.copies == 0 && !lane.seen.isEmpty()) lane.copies = lane.seen.size();
           lane.seen.clear();
+          long t0 = System.nanoTime();
           lane.compute(grad);
+          transformNanos.addAndGet(System.nanoTime() - t0);
         }
         lane.seen.add(copy);
         transformed = lane.resultOn(weight, this);
@@ -417,7 +423,14 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     if (mine.isEmpty()) return null;
     if (type != DataType.FLOAT32)
       throw new ValidationException("parameters", "must be float32 for egd's transforms; " + name + " is", type);
-    return new Lane(name, shape, mine, CoreApi.context(laneSeed(name), ONE_THREAD, signal), switchOffThreshold, switchOffMode);
+    try {
+      return new Lane(name, shape, mine, CoreApi.context(laneSeed(name), ONE_THREAD, signal), switchOffThreshold, switchOffMode);
+    } catch (ValidationException e) {
+      if (shape.length <= 2) throw e;
+      int[] rc = matrixView(shape);
+      throw new ValidationException(e.parameter(), e.constraint() + "; the kernel " + new Shape(shape) + " is the " + rc[0] + "x" + rc[1] + " matrix "
+          + "[out, in*kh*kw]", e.value());
+    }
   }
 
   private long laneSeed(String name) {

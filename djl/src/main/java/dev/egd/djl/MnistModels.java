@@ -18,8 +18,13 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import dev.egd.data.Dataset;
+import dev.egd.nn.Mlp;
+import dev.egd.nn.ParamSet;
+import dev.egd.nn.Tensor;
 import dev.egd.util.Rng;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,30 +46,50 @@ public final class MnistModels {
   public static SequentialBlock mlp() { return mlp(784, 200, 2, 10); }
 
   /** An MLP input -> width (depth times, ReLU after each) -> classes. */
-  public static SequentialBlock mlp(int input, int width, int depth, int classes) {
+  public static SequentialBlock mlp(int input, int width, int depth, int classes) { return mlp(input, width, depth, classes, "relu"); }
+
+  /** An MLP input -> width (depth times, the activation after each: relu, tanh, sigmoid or gelu) -> classes. */
+  public static SequentialBlock mlp(int input, int width, int depth, int classes, String activation) {
     if (input < 1 || width < 1 || depth < 0 || classes < 1) throw new IllegalArgumentException("bad MLP sizes");
     SequentialBlock b = new SequentialBlock();
-    for (int i = 0; i < depth; i++) b.add(Linear.builder().setUnits(width).build()).add(Activation.reluBlock());
+    for (int i = 0; i < depth; i++) b.add(Linear.builder().setUnits(width).build()).add(activation(activation));
     return b.add(Linear.builder().setUnits(classes).build());
+  }
+
+  /** DJL's block of an activation egd names: relu, tanh, sigmoid, gelu (PyTorch's exact, erf-based GELU). */
+  public static Block activation(String name) {
+    switch (name) {
+      case "relu": return Activation.reluBlock();
+      case "tanh": return Activation.tanhBlock();
+      case "sigmoid": return Activation.sigmoidBlock();
+      case "gelu": return Activation.geluBlock();
+      default: throw new dev.egd.ValidationException("activation", "must be one of: relu, tanh, sigmoid, gelu", "'" + name + "'");
+    }
   }
 
   /**
    * A LeNet-like CNN on [batch, 1, 28, 28]: 6 filters 5x5, ReLU, 2x2 max pool (12x12), 16 filters
    * 5x5, ReLU, 2x2 max pool (4x4), flatten (256), Linear 120 with ReLU, Linear 10.
    */
-  public static SequentialBlock lenet() {
+  public static SequentialBlock lenet() { return lenet("relu"); }
+
+  /** {@link #lenet()} with another activation after the convolutions and the hidden layer. */
+  public static SequentialBlock lenet(String activation) {
     return new SequentialBlock()
         .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(6).build())
-        .add(Activation.reluBlock())
+        .add(activation(activation))
         .add(Pool.maxPool2dBlock(new Shape(2, 2)))
         .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(16).build())
-        .add(Activation.reluBlock())
+        .add(activation(activation))
         .add(Pool.maxPool2dBlock(new Shape(2, 2)))
         .add(Blocks.batchFlattenBlock())
         .add(Linear.builder().setUnits(120).build())
-        .add(Activation.reluBlock())
+        .add(activation(activation))
         .add(Linear.builder().setUnits(10).build());
   }
+
+  /** What {@link #lenet()} is, in a line (for run summaries). */
+  public static final String LENET = "lenet 1x28x28 -> conv 6@5x5 -> pool 2 -> conv 16@5x5 -> pool 2 -> 256 -> 120 -> 10";
 
   /**
    * PyTorch's default initialisation of Linear and Conv2d layers, times scale (the paper's large
@@ -73,7 +98,10 @@ public final class MnistModels {
    * weight of its layer. Draws from egd's {@link Rng}, parameter after parameter in the block's order,
    * so the same seed gives the same weights on every engine. Call after the block is initialised.
    */
-  public static void initFanInUniform(Block block, double scale, long seed) {
+  public static void initFanInUniform(Block block, double scale, long seed) { initFanInUniform(block, scale, new Rng(seed)); }
+
+  /** {@link #initFanInUniform(Block, double, long)} drawing from the given stream. */
+  public static void initFanInUniform(Block block, double scale, Rng rng) {
     Map<String, Double> bound = new HashMap<>();
     for (Pair<String, Parameter> p : block.getParameters()) {
       if (!p.getValue().isInitialized()) throw new IllegalStateException("initialise the block first (Trainer.initialize): " + p.getKey() + " has no array");
@@ -84,7 +112,6 @@ public final class MnistModels {
         bound.put(layerOf(p.getKey()), scale / Math.sqrt(fanIn));
       }
     }
-    Rng rng = new Rng(seed);
     for (Pair<String, Parameter> p : block.getParameters()) {
       Double b = bound.get(layerOf(p.getKey()));
       if (b == null) continue;
@@ -92,6 +119,30 @@ public final class MnistModels {
       float[] v = new float[Math.toIntExact(a.size())];
       for (int i = 0; i < v.length; i++) v[i] = (float) ((2 * rng.nextDouble() - 1) * b);
       a.set(v);
+    }
+  }
+
+  /**
+   * Sets the parameters of an {@link #mlp} to those of egd's own {@link Mlp} of the same sizes: egd's
+   * W_l ([in, out]) transposed into the l-th Linear weight ([out, in]), b_l into its bias. Runs of the
+   * two engines then start from the same weights.
+   */
+  public static void copyFrom(Mlp egd, Block block) {
+    List<Parameter> weights = new ArrayList<>(), biases = new ArrayList<>();
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      if (!p.getKey().contains("Linear_")) throw new IllegalArgumentException("not an MLP of Linear layers: " + p.getKey());
+      (p.getKey().endsWith("_weight") ? weights : biases).add(p.getValue());
+    }
+    ParamSet ps = egd.params();
+    for (int l = 1; l <= weights.size(); l++) {
+      Tensor w = ps.get("W" + l);
+      NDArray a = weights.get(l - 1).getArray();
+      if (a.getShape().get(0) != w.cols || a.getShape().get(1) != w.rows)
+        throw new IllegalArgumentException("W" + l + " is " + w.shape() + ", DJL's layer " + a.getShape());
+      float[] t = new float[w.size()];
+      for (int r = 0; r < w.rows; r++) for (int c = 0; c < w.cols; c++) t[c * w.rows + r] = w.data[r * w.cols + c];
+      a.set(t);
+      if (l <= biases.size()) biases.get(l - 1).getArray().set(ps.get("b" + l).data);
     }
   }
 
