@@ -28,7 +28,8 @@ import java.util.Set;
  * with weight decay (DJL's acts after the transforms, egd's before), width or depth of the CNN. A
  * randomized EGD rank above a selected matrix's limit (the CNN's first kernel is 6 x 25) and an
  * {@code egd_layers} pattern matching none of DJL's parameter names are refused too. {@code threads}
- * is PyTorch's intra-op thread count (its inter-op pool is one thread).
+ * is PyTorch's intra-op thread count (its inter-op pool is one thread) and the threads the matrices'
+ * transforms run on at once ({@link EgdOptimizer.Builder#parallel}).
  *
  * <p>Registered for {@link java.util.ServiceLoader} in {@code META-INF/services/dev.egd.experiment.Engine}.
  */

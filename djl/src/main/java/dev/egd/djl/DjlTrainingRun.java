@@ -204,7 +204,8 @@ final class DjlTrainingRun implements TrainingRun {
   static EgdOptimizer optimizer(RunConfig c, Block block, Optimizer inner, boolean cnn) {
     String layers = c.get(RunConfig.EGD_LAYERS);
     String regex = layers.equals("all") ? MnistModels.WEIGHTS : layers.equals("first") ? (cnn ? "01Conv2d_weight" : "01Linear_weight") : layers;
-    EgdOptimizer.Builder b = EgdOptimizer.builder(inner, block).seed(c.get(RunConfig.SEED));
+    // threads: PyTorch's intra-op threads, and the transforms of the matrices at once on as many (bit for bit the sequential result)
+    EgdOptimizer.Builder b = EgdOptimizer.builder(inner, block).seed(c.get(RunConfig.SEED)).parallel(c.get(RunConfig.THREADS));
     boolean switchable = false;
     for (Methods.Method m : Methods.parse(c.get(RunConfig.METHOD))) {
       switch (m.name()) {

@@ -202,6 +202,8 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
   private final GradientTransform master;
   private final long seed;
   private final boolean saveInner;
+  /** Builder.parallel: the threads the lanes' transforms run on at once; null: each on the calling thread, in DJL's order. */
+  private final Workers workers;
   /** The block's parameters in its order, by name and by DJL's id. */
   private final Map<String, Parameter> byName = new LinkedHashMap<>();
   private final Map<String, String> nameById = new HashMap<>();
@@ -224,6 +226,7 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     this.switchOffMode = b.switchOffMode;
     this.signal = b.signal != null ? b.signal : new TestAccuracy();
     this.seed = b.seed;
+    this.workers = b.threads > 1 ? new Workers(b.threads) : null;
     if (Double.isNaN(switchOffThreshold)) {
       master = null;
     } else {
@@ -379,6 +382,7 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
   @Override
   public void update(String parameterId, NDArray weight, NDArray grad) {
     if (master != null) preconditioning(); // notes the step of a switch-off reported to the signal directly
+    if (workers != null) prefetchIfNewStep(parameterId);
     boolean follows = parameterId.equals(lastUpdated);
     lastUpdated = parameterId;
     Lane lane = lane(parameterId, weight);
@@ -397,14 +401,81 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
           if (lane.copies == 0 && !lane.seen.isEmpty()) lane.copies = lane.seen.size();
           lane.seen.clear();
           long t0 = System.nanoTime();
-          lane.compute(grad);
+          if (lane.pending) lane.verify(grad);
+          else lane.compute(grad);
           transformNanos.addAndGet(System.nanoTime() - t0);
+        } else if (workers != null) {
+          throw new IllegalStateException("parallel transforms need one device: " + lane.name + " has several copies");
         }
         lane.seen.add(copy);
         transformed = lane.resultOn(weight, this);
       }
     }
     inner.update(parameterId, weight, transformed == null ? grad : transformed);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // parallel transforms (Builder.parallel)
+
+  private final Set<String> updatedThisStep = new HashSet<>();
+  /** For tests: how many lane steps the parallel mode has run ahead of their update calls. */
+  long prefetched;
+
+  /**
+   * At the first update call of a DJL step (a parameter updated again, or the first call of all):
+   * reads every transformed parameter's own gradient ({@code getArray().getGradient()}, which DJL's
+   * Trainer.step hands over on one device) and runs the lanes' transforms on the workers at once, the
+   * largest matrices first, each lane on one thread. The lanes' own update calls then check that the
+   * gradient handed over is the one read, and take the result.
+   */
+  private synchronized void prefetchIfNewStep(String parameterId) {
+    if (!updatedThisStep.isEmpty() && !updatedThisStep.contains(parameterId)) {
+      updatedThisStep.add(parameterId);
+      return;
+    }
+    updatedThisStep.clear();
+    updatedThisStep.add(parameterId);
+    if (!allInitialized()) return;
+    ensureLanes();
+    List<Lane> todo = new ArrayList<>();
+    for (Lane l : orderedLanes()) {
+      synchronized (l) {
+        if (l.pending)
+          throw new IllegalStateException("parallel transforms need every parameter updated once per step (DJL's Trainer.step): " + l.name
+              + " was not updated in the last one");
+        if (!l.activeNow()) continue;
+        NDArray w = byName.get(l.name).getArray();
+        if (!w.hasGradient()) continue;
+        long t0 = System.nanoTime();
+        try (NDArray g = w.getGradient()) {
+          l.read(g);
+        }
+        if (l.input == null) l.input = new float[l.data.length];
+        System.arraycopy(l.data, 0, l.input, 0, l.data.length);
+        l.pending = true;
+        prefetched++;
+        transformNanos.addAndGet(System.nanoTime() - t0);
+        todo.add(l);
+      }
+    }
+    if (todo.isEmpty()) return;
+    // largest first, each to the least loaded worker
+    todo.sort((a, b) -> Long.compare(b.cost, a.cost));
+    int n = workers.size();
+    List<List<Lane>> plan = new ArrayList<>();
+    long[] load = new long[n];
+    for (int i = 0; i < n; i++) plan.add(new ArrayList<>());
+    for (Lane l : todo) {
+      int best = 0;
+      for (int i = 1; i < n; i++) if (load[i] < load[best]) best = i;
+      plan.get(best).add(l);
+      load[best] += l.cost;
+    }
+    long t0 = System.nanoTime();
+    workers.run(w -> {
+      for (Lane l : plan.get(w)) l.run();
+    });
+    transformNanos.addAndGet(System.nanoTime() - t0);
   }
 
   /** The lane of a parameter, created on its first update; null when no transform acts on it. */
@@ -446,6 +517,7 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     for (Lane l : lanes.values()) if (l != null) l.results.clear();
     for (NDManager m : managers.values()) m.close();
     managers.clear();
+    if (workers != null) workers.close();
   }
 
   /** The transforms acting on one parameter, their one-tensor parameter set and its result arrays. */
@@ -465,6 +537,11 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     final Set<String> seen = new HashSet<>();
     int copies;
     long steps;
+    /** Parallel mode: the gradient as read at the step's start, a result waiting for this lane's update call. */
+    float[] input, scratch;
+    boolean pending;
+    /** A rough cost of the transforms (for the parallel plan): rows x cols x min(rows, cols). */
+    final long cost;
 
     Lane(String name, long[] shape, List<Spec> specs, InitContext context, double switchOff, SwitchOffMode mode) {
       this.name = name;
@@ -483,6 +560,7 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
       }
       allSwitchable = all;
       out = ByteBuffer.allocateDirect(data.length * Float.BYTES).order(ByteOrder.nativeOrder());
+      cost = (long) rc[0] * rc[1] * Math.min(rc[0], rc[1]);
     }
 
     /** Whether some link will act this step (judging the switch-offs by the latest accuracy reported). */
@@ -499,20 +577,42 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     }
 
     void compute(NDArray grad) {
+      read(grad, data);
+      run();
+    }
+
+    void read(NDArray grad) { read(grad, data); }
+
+    /** The gradient into a host array. */
+    void read(NDArray grad, float[] into) {
       if (grad.getDataType() != DataType.FLOAT32) throw new IllegalArgumentException(name + ": gradient is " + grad.getDataType() + ", not float32");
-      if (grad.size() != data.length) throw new IllegalArgumentException(name + ": gradient of shape " + grad.getShape() + ", expected " + new Shape(shape));
+      if (grad.size() != into.length) throw new IllegalArgumentException(name + ": gradient of shape " + grad.getShape() + ", expected " + new Shape(shape));
       if (grad.getDevice().equals(Device.cpu())) {
-        grad.toByteBuffer(true).asFloatBuffer().get(data);
+        grad.toByteBuffer(true).asFloatBuffer().get(into);
       } else {
         try (NDArray onCpu = grad.toDevice(Device.cpu(), true)) {
-          onCpu.toByteBuffer(true).asFloatBuffer().get(data);
+          onCpu.toByteBuffer(true).asFloatBuffer().get(into);
         }
       }
+    }
+
+    /** The transforms on data, then the result into the buffer the result arrays are set from. */
+    void run() {
       for (GradientTransform t : transforms) CoreApi.update(t, set, steps); // a switch-off that is off passes the gradient on
       steps++;
       out.clear();
       out.asFloatBuffer().put(data);
       fresh.clear();
+    }
+
+    /** Parallel mode: the gradient handed over must be the one the step's start read (its result is ready). */
+    void verify(NDArray grad) {
+      if (scratch == null) scratch = new float[data.length];
+      read(grad, scratch);
+      pending = false;
+      if (!java.util.Arrays.equals(scratch, input))
+        throw new IllegalStateException("parallel transforms: the gradient handed over for " + name + " is not the parameter's own gradient at the "
+            + "step's first update (parallel(threads) needs DJL's Trainer.step on one device; build without parallel to call update yourself)");
     }
 
     /** The transformed gradient on the weight's device: one array per device, rewritten once per step. */
@@ -689,6 +789,7 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     private TestAccuracy signal;
     private long seed;
     private boolean saveInner = true;
+    private int threads = 1;
 
     private Builder(Optimizer inner, Block block) {
       if (inner == null) throw new IllegalArgumentException("the wrapped optimizer is null");
@@ -771,6 +872,20 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     public Builder testAccuracy(TestAccuracy signal) {
       if (signal == null) throw new IllegalArgumentException("the test-accuracy signal is null");
       this.signal = signal;
+      return this;
+    }
+
+    /**
+     * Runs the transforms of the parameters at once on this many threads (default 1: each parameter's
+     * at its own update call, in DJL's order). At the first update call of a step the optimizer reads
+     * every transformed parameter's own gradient and transforms them all, the largest matrices first,
+     * each parameter on one thread (egd's kernels keep OpenBLAS on one thread); results are those of the
+     * sequential order, bit for bit. Needs DJL's {@code Trainer.step} on one device (every parameter
+     * updated once per step with its own gradient); anything else is an IllegalStateException.
+     */
+    public Builder parallel(int threads) {
+      dev.egd.Check.inRange("threads", threads, 1, 256);
+      this.threads = threads;
       return this;
     }
 

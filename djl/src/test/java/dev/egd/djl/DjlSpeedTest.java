@@ -52,7 +52,7 @@ class DjlSpeedTest {
           public void step(int s) { run.step(data.train(), EquivalenceTest.batches[s % EquivalenceTest.STEPS], 0, BATCH); }
           public void close() { run.close(); }
         });
-        EquivalenceTest.EgdSide side = new EquivalenceTest.EgdSide(m.egd(EquivalenceTest.PAPER_EPS));
+        EquivalenceTest.EgdSide side = new EquivalenceTest.EgdSide(m.egd(EquivalenceTest.PAPER_EPS), m.threads());
         configs.put("egd " + m, s -> side.step(data.train(), EquivalenceTest.batches[s % EquivalenceTest.STEPS]));
       }
       Map<String, List<Double>> rates = new LinkedHashMap<>();

@@ -241,6 +241,37 @@ class EgdOptimizerTest {
     }
   }
 
+  /**
+   * parallel(2) transforms every parameter at the step's first update call, on two threads, and ends
+   * where the sequential order ends, bit for bit (each parameter's transforms are its own); a gradient
+   * other than the parameter's own is refused.
+   */
+  @Test void parallelTransformsMatchTheSequentialOrder() throws Exception {
+    dev.egd.data.Split data = dev.egd.data.Mnist.load(null, 1000);
+    int[] idx = MnistModels.range(1000);
+    Map<Boolean, Map<String, float[]>> end = new java.util.HashMap<>();
+    for (boolean parallel : new boolean[] {false, true}) {
+      EgdOptimizer[] opt = new EgdOptimizer[1];
+      try (DjlRun run = new DjlRun(MnistModels.mlp(), new Shape(1, 784), MnistModels.mse(), b -> opt[0] = EgdOptimizer.builder(MnistModels.adamW(1e-3f, 2f), b)
+          .egd(MnistModels.WEIGHTS).egdRandomized("03Linear_weight", 4).grokfastEma(0.8, 0.1).parallel(parallel ? 2 : 1).build())) {
+        MnistModels.initFanInUniform(run.block, 8, 0);
+        for (int s = 0; s < 4; s++) run.step(data.train(), idx, s * 100, 100);
+        end.put(parallel, run.values());
+        assertEquals(parallel ? 4 * 6 : 0, opt[0].prefetched, "lane steps run ahead (6 parameters, 4 steps)");
+      }
+    }
+    for (String k : end.get(false).keySet()) assertArrayEquals(end.get(false).get(k), end.get(true).get(k), k);
+    try (NDManager m = NDManager.newBaseManager()) {
+      Block lin = initialised(Linear.builder().setUnits(5).build(), m, new Shape(1, 7));
+      Parameter w = param(lin, "weight");
+      w.getArray().setRequiresGradient(true);
+      try (EgdOptimizer opt = EgdOptimizer.builder(sgd(1), lin).egd("weight").parallel(2).build()) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> opt.update(w.getId(), w.getArray(), random(m, new Shape(5, 7), 4)));
+        assertTrue(e.getMessage().contains("not the parameter's own gradient"), e.getMessage());
+      }
+    }
+  }
+
   /** Training steps allocate no NDArray that outlives them: the count after 10 steps is the count after 1. */
   @Test void stepsLeaveNoArraysBehind() throws Exception {
     dev.egd.data.Split data = dev.egd.data.Mnist.load(null, 1000);

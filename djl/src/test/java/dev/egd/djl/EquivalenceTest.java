@@ -86,10 +86,14 @@ class EquivalenceTest {
     Batch batch;
     long step;
 
-    EgdSide(GradientTransform chain) {
+    EgdSide(GradientTransform chain) { this(chain, 1); }
+
+    /** With the transforms spread over this many threads (egd's engine runs each matrix's kernel on one). */
+    EgdSide(GradientTransform chain, int threads) {
       mlp.initUniformFanIn(new Rng(7), 8);
       this.chain = chain;
-      chain.init(mlp.params(), 0);
+      chain.init(mlp.params(), threads == 1 ? dev.egd.optim.InitContext.of(0)
+          : dev.egd.optim.InitContext.of(0, new dev.egd.util.Workers(threads), new dev.egd.optim.TestAccuracy()));
     }
 
     /** Forward, loss and backward of the examples idx into grads; returns the mean loss. */
@@ -164,15 +168,21 @@ class EquivalenceTest {
     /** For timing only: on [out, in] and on egd's [in, out] randomized EGD is not the same method. */
     EGD_RSVD4(2.0),
     /** For timing only: column normalisation does not commute with the transpose either. */
-    COLNORM(2.0);
+    COLNORM(2.0),
+    /** For timing only: EGD with the three matrices' kernels on two threads at once (EgdOptimizer.parallel(2); egd's engine on 2 workers). */
+    EGD_PARALLEL2(2.0);
 
     final double wd;
 
     Method(double wd) { this.wd = wd; }
 
+    /** Threads egd's engine spreads the transforms over. */
+    int threads() { return this == EGD_PARALLEL2 ? 2 : 1; }
+
     GradientTransform egd(double eps) {
       switch (this) {
-        case EGD: return Transforms.chain(Transforms.egd(ParamSelector.all()), egdAdamW(wd, eps));
+        case EGD:
+        case EGD_PARALLEL2: return Transforms.chain(Transforms.egd(ParamSelector.all()), egdAdamW(wd, eps));
         case GROKFAST_EMA: return Transforms.chain(Transforms.grokfastEma(0.8, 0.1), egdAdamW(wd, eps));
         case EGD_RSVD4: return Transforms.chain(Transforms.egdRandomized(ParamSelector.all(), 4), egdAdamW(wd, eps));
         case COLNORM: return Transforms.chain(Transforms.colnorm(ParamSelector.all()), egdAdamW(wd, eps));
@@ -183,6 +193,7 @@ class EquivalenceTest {
     Function<Block, Optimizer> djl(double eps) {
       switch (this) {
         case EGD: return b -> EgdOptimizer.builder(djlAdamW(wd, eps), b).egd(MnistModels.WEIGHTS).build();
+        case EGD_PARALLEL2: return b -> EgdOptimizer.builder(djlAdamW(wd, eps), b).egd(MnistModels.WEIGHTS).parallel(2).build();
         case GROKFAST_EMA: return b -> EgdOptimizer.builder(djlAdamW(wd, eps), b).grokfastEma(0.8, 0.1).build();
         case EGD_RSVD4: return b -> EgdOptimizer.builder(djlAdamW(wd, eps), b).egdRandomized(MnistModels.WEIGHTS, 4).build();
         case COLNORM: return b -> EgdOptimizer.builder(djlAdamW(wd, eps), b).colnorm(MnistModels.WEIGHTS).build();
