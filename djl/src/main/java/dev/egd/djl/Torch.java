@@ -1,6 +1,7 @@
 package dev.egd.djl;
 
 import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
 import dev.egd.ValidationException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,11 +25,14 @@ final class Torch {
       if (System.getProperty("ai.djl.pytorch.num_threads") == null) System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
       if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
+    Engine engine;
     try {
-      Engine.getInstance();
+      engine = Engine.getInstance();
     } catch (RuntimeException | LinkageError e) {
       throw missing(e);
     }
+    // DJL's api brings only its RPC client engine, which cannot train: an engine that can is missing
+    if (engine.getEngineName().equals("RPC")) throw missing(new EngineException("no engine but DJL's RPC client (engines found: " + Engine.getAllEngines() + ")"));
     if (!loaded) quietDeprecationNotice();
     loaded = true;
   }
