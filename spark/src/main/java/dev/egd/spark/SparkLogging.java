@@ -1,0 +1,33 @@
+package dev.egd.spark;
+
+import java.nio.file.Path;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilder;
+import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilderFactory;
+import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
+
+/**
+ * The driver's Spark log, out of the console: everything Spark logs (INFO and up, stack traces
+ * included) goes to one file, the console keeps egd's own lines. Must run before Spark logs anything
+ * (Spark replaces a default log4j configuration with its own, not one that was set).
+ */
+public final class SparkLogging {
+  private SparkLogging() {}
+
+  /** Spark's log to file (appended); null: Spark logs nothing. */
+  public static void toFile(Path file) {
+    ConfigurationBuilder<BuiltConfiguration> b = ConfigurationBuilderFactory.newConfigurationBuilder();
+    b.setConfigurationName("egd-spark");
+    b.setStatusLevel(Level.ERROR);
+    if (file == null) {
+      b.add(b.newAppender("none", "Null"));
+      b.add(b.newRootLogger(Level.OFF).add(b.newAppenderRef("none")));
+    } else {
+      b.add(b.newAppender("file", "File").addAttribute("fileName", file.toAbsolutePath().toString()).addAttribute("append", true)
+          .add(b.newLayout("PatternLayout").addAttribute("pattern", "%d{yy/MM/dd HH:mm:ss.SSS} %p %c{1}: %m%n%ex")));
+      b.add(b.newRootLogger(Level.INFO).add(b.newAppenderRef("file")));
+    }
+    Configurator.reconfigure(b.build());
+  }
+}
