@@ -29,8 +29,18 @@ public final class RunTask {
 
   private RunTask() {}
 
-  /** Runs (or resumes) run in its directory; attempt is Spark's attempt number, for the outcome. */
-  public static RunOutcome execute(SparkRun run, int attempt) throws Exception {
+  /** As {@link #execute(SparkRun, int, long)} for a first attempt. */
+  public static RunOutcome execute(SparkRun run) throws Exception {
+    return execute(run, 0, Long.MAX_VALUE);
+  }
+
+  /**
+   * Runs (or resumes) run in its directory. attempt is Spark's attempt number; a retry (attempt > 0)
+   * whose directory already holds a finished run written since sweepStart (epoch ms) returns that run
+   * instead of training it again: the earlier attempt finished, but its executor died before the
+   * result reached the driver.
+   */
+  public static RunOutcome execute(SparkRun run, int attempt, long sweepStart) throws Exception {
     Path dir = Path.of(run.dir());
     long t0 = System.nanoTime();
     try {
@@ -40,6 +50,8 @@ public final class RunTask {
     }
     if (!Files.isWritable(dir)) return refused(run, attempt, "the run directory " + dir + " is not writable on " + host(), t0);
     try (RunLock lock = RunLock.acquire(dir, LOCK_WAIT)) {
+      if (attempt > 0 && finishedSince(dir, sweepStart))
+        return fromSummary(run, 0, false, attempt, (System.nanoTime() - t0) / 1e9, "finished by an earlier attempt");
       boolean resume = Files.isRegularFile(dir.resolve(CHECKPOINT));
       List<String> args = new ArrayList<>();
       args.add("train");
@@ -78,6 +90,18 @@ public final class RunTask {
     return new RunOutcome(run.id(), code, s.path("status").asText("unknown"), message, resumed, attempt, s.path("epochs_run").asLong(),
         s.path("epochs_to_target").isNumber() ? s.path("epochs_to_target").asLong() : null,
         s.path("seconds_to_target").isNumber() ? s.path("seconds_to_target").asDouble() : null, seconds);
+  }
+
+  /** A summary that is not "interrupted", no checkpoint left, written at or after since. */
+  static boolean finishedSince(Path dir, long since) {
+    Path summary = dir.resolve("summary.json");
+    try {
+      if (Files.isRegularFile(dir.resolve(CHECKPOINT)) || !Files.isRegularFile(summary)) return false;
+      if (Files.getLastModifiedTime(summary).toMillis() < since) return false;
+      return !JSON.readTree(summary.toFile()).path("status").asText().equals("interrupted");
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static RunOutcome refused(SparkRun run, int attempt, String why, long t0) {

@@ -106,6 +106,13 @@ public final class SparkSweepEngine {
     return submitted != null ? submitted : "local[*]";
   }
 
+  /** Checks the master URL (and that a spark:// master answers) without starting Spark; throws in one line. */
+  public String checkMaster() throws SparkSweepException {
+    String m = sparkMaster(master(), settings.maxFailures);
+    if (m.startsWith("spark://")) probe(m);
+    return m;
+  }
+
   /**
    * Runs every run (each in its own task) and returns their outcomes in the order given. Throws
    * SparkSweepException, in one line, when the sweep cannot start or a run failed spark.task.maxFailures
@@ -117,8 +124,7 @@ public final class SparkSweepEngine {
     for (SparkRun r : runs) if (!dirs.add(r.dir())) throw new SparkSweepException("two runs share the directory " + r.dir());
     int taskCpus = 1;
     for (SparkRun r : runs) taskCpus = Math.max(taskCpus, r.threads());
-    String master = sparkMaster(master(), settings.maxFailures);
-    if (master.startsWith("spark://")) probe(master);
+    String master = checkMaster();
     SparkConf conf = conf(master, taskCpus);
     JavaSparkContext sc = createContext(conf, master);
     Listener listener = new Listener(runs, progress, settings.maxFailures);
@@ -288,12 +294,13 @@ public final class SparkSweepEngine {
   static final class Task implements Function<SparkRun, RunOutcome> {
     private static final long serialVersionUID = 1L;
     private final CollectionAccumulator<RunOutcome> outcomes;
+    private final long sweepStart = System.currentTimeMillis() - 1000; // mtimes have second granularity on some file systems
 
     Task(CollectionAccumulator<RunOutcome> outcomes) { this.outcomes = outcomes; }
 
     @Override public RunOutcome call(SparkRun run) throws Exception {
       TaskContext ctx = TaskContext.get();
-      RunOutcome o = RunTask.execute(run, ctx == null ? 0 : ctx.attemptNumber());
+      RunOutcome o = RunTask.execute(run, ctx == null ? 0 : ctx.attemptNumber(), sweepStart);
       outcomes.add(o);
       return o;
     }

@@ -84,7 +84,9 @@ public final class SparkSweepMain implements Callable<Integer> {
     conf.forEach(settings::conf);
     SparkSweepEngine engine = new SparkSweepEngine(settings);
     for (String j : jars) settings.jar(j);
-    if (jars.isEmpty() && System.getProperty("spark.jars") == null && !engine.master().startsWith("local")) {
+    String m = engine.checkMaster();
+    boolean cluster = m.startsWith("spark://") || m.startsWith("k8s://") || m.equals("yarn"); // executors in other JVMs
+    if (jars.isEmpty() && System.getProperty("spark.jars") == null && cluster) {
       Path self = Path.of(SparkSweepMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       if (Files.isRegularFile(self)) settings.jar(self.toString());
       else throw new BadInput("--jars: executors need egd's classes; give the job jar (spark/target/egd-spark-job.jar)");
