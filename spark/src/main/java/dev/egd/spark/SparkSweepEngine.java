@@ -52,8 +52,8 @@ import org.apache.spark.util.CollectionAccumulator;
  *
  * <p>Waits are bounded: a spark:// master is probed (TCP, 5 s) before anything starts; creating the
  * context (which for a standalone master waits for the application to be registered, and Spark itself
- * only gives up after 3 x 20 s) and having at least one executor are both bounded by startTimeout
- * (30 s); losing every executor for that long ends the sweep too. The run directories must be on a
+ * only gives up after 3 x 20 s) is bounded by startTimeout (30 s), and so is having no executor
+ * (executorTimeout, 30 s): none ever started, or every one was lost and none came back. The run directories must be on a
  * file system every executor and the driver see at the same path.
  */
 public final class SparkSweepEngine {
@@ -64,6 +64,7 @@ public final class SparkSweepEngine {
     final Map<String, String> conf = new LinkedHashMap<>();
     final List<String> jars = new ArrayList<>();
     Duration startTimeout = Duration.ofSeconds(30);
+    Duration executorTimeout = Duration.ofSeconds(30);
     int maxFailures = 4;
 
     /** The master URL; null: spark.master as spark-submit set it, else local[*]. */
@@ -77,7 +78,11 @@ public final class SparkSweepEngine {
     /** Jars executors need (spark.jars): the egd job jar, unless spark-submit already ships it. */
     public Settings jar(String path) { jars.add(path); return this; }
 
-    public Settings startTimeout(Duration d) { this.startTimeout = d; return this; }
+    /** Bounds both waits: starting Spark (registering with the master) and getting a first executor. */
+    public Settings startTimeout(Duration d) { this.startTimeout = d; this.executorTimeout = d; return this; }
+
+    /** Bounds the wait for an executor only (none yet, or all lost). */
+    public Settings executorTimeout(Duration d) { this.executorTimeout = d; return this; }
 
     public Settings maxFailures(int n) {
       if (n < 1) throw new IllegalArgumentException("maxFailures must be >= 1: " + n);
@@ -134,7 +139,7 @@ public final class SparkSweepEngine {
       listener.accumulatorId = outcomes.id();
       sc.sc().addSparkListener(listener);
       if (!master.startsWith("local")) {
-        watchdog = new Watchdog(sc, master, settings.startTimeout, taskCpus);
+        watchdog = new Watchdog(sc, master, settings.executorTimeout, taskCpus);
         watchdog.start();
       }
       sc.setJobGroup("egd-sweep", runs.size() + " runs", false);

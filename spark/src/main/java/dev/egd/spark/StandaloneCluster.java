@@ -68,7 +68,12 @@ public final class StandaloneCluster implements AutoCloseable {
 
   /** Starts n workers at once, each with cores and memory (e.g. "1g"), and waits until all have registered. */
   public void addWorkers(int n, int cores, String memory, Duration timeout) throws IOException, InterruptedException {
-    int want = aliveWorkers() + n;
+    startWorkers(n, cores, memory);
+    awaitWorkers(workers.size(), timeout);
+  }
+
+  /** Starts n workers and returns at once (they register with the master within seconds: {@link #awaitWorkers}). */
+  public void startWorkers(int n, int cores, String memory) throws IOException {
     for (int i = 0; i < n; i++) {
       int k = workers.size();
       Path work = dir.resolve("worker-" + k);
@@ -77,7 +82,11 @@ public final class StandaloneCluster implements AutoCloseable {
           List.of("--host", "127.0.0.1", "--webui-port", "0", "--cores", String.valueOf(cores), "--memory", memory, "--work-dir",
               work.toString(), masterUrl()), dir.resolve("worker-" + k + ".log")));
     }
-    await(() -> aliveWorkers() >= want, timeout, want + " worker(s) to register (" + dir + "/worker-*.log)");
+  }
+
+  /** Waits until n workers are alive at the master. */
+  public void awaitWorkers(int n, Duration timeout) throws IOException, InterruptedException {
+    await(() -> aliveWorkers() >= n, timeout, n + " worker(s) to register (" + dir + "/worker-*.log)");
   }
 
   public int aliveWorkers() {
@@ -104,11 +113,18 @@ public final class StandaloneCluster implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** SIGKILLs worker i's JVM only, as when the daemon dies: its executors see the worker gone and exit (running their shutdown hooks). */
-  public void killWorker(int i) throws InterruptedException {
+  /**
+   * SIGKILLs worker i. With its executors: as when the machine dies, runs lose what they did since
+   * their last checkpoint. Without: the worker daemon alone dies; its executors see it gone and exit,
+   * running their shutdown hooks (a run then stops at its next evaluation and saves a checkpoint).
+   */
+  public void killWorker(int i, boolean withExecutors) throws InterruptedException {
     Process w = workers.get(i);
+    List<ProcessHandle> children = w.descendants().toList();
     w.destroyForcibly();
+    if (withExecutors) children.forEach(ProcessHandle::destroyForcibly);
     w.waitFor();
+    if (withExecutors) for (ProcessHandle h : children) h.onExit().join();
   }
 
   /** The master's JSON status (its web UI's /json). */
@@ -167,7 +183,8 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   private static Process launch(Path home, List<String> cp, String main, List<String> args, Path log) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(javaCommand(cp, List.of("-Xmx256m"), main, args));
+    // daemons: a small heap, and C1 only with the serial collector (they start faster; they compute nothing)
+    ProcessBuilder pb = new ProcessBuilder(javaCommand(cp, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), main, args));
     sparkEnv(pb.environment(), home);
     pb.redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
