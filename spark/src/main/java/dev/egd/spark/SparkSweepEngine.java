@@ -32,6 +32,7 @@ import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.scheduler.TaskInfo;
@@ -97,6 +98,7 @@ public final class SparkSweepEngine {
   private static final Pattern LOCAL_N_F = Pattern.compile("local\\[([0-9]+|\\*)\\s*,\\s*([0-9]+)\\]");
   private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[\\s*([0-9]+)\\s*,\\s*([0-9]+)\\s*,\\s*([0-9]+)\\s*]");
   private static final int PROBE_TIMEOUT_MS = 5000;
+  static final String JOB_GROUP = "egd-sweep";
 
   private final Settings settings;
 
@@ -140,9 +142,10 @@ public final class SparkSweepEngine {
       sc.sc().addSparkListener(listener);
       if (!master.startsWith("local")) {
         watchdog = new Watchdog(sc, master, settings.executorTimeout, taskCpus);
+        listener.watchdog = watchdog;
         watchdog.start();
       }
-      sc.setJobGroup("egd-sweep", runs.size() + " runs", false);
+      sc.setJobGroup(JOB_GROUP, runs.size() + " runs", false);
       List<RunOutcome> out;
       try {
         out = sc.parallelize(runs, runs.size()).map(new Task(outcomes)).collect();
@@ -317,6 +320,7 @@ public final class SparkSweepEngine {
     private final SweepProgress progress;
     private final int maxFailures;
     volatile long accumulatorId = -1;
+    volatile Watchdog watchdog;
     private final Set<Integer> done = new HashSet<>();
     private final Map<Integer, Integer> running = new HashMap<>();
     private final Map<Integer, Integer> counted = new HashMap<>();
@@ -326,6 +330,11 @@ public final class SparkSweepEngine {
       this.runs = runs;
       this.progress = progress;
       this.maxFailures = maxFailures;
+    }
+
+    @Override public void onJobStart(SparkListenerJobStart e) {
+      Watchdog w = watchdog;
+      if (w != null) w.jobStarted = true;
     }
 
     @Override public synchronized void onTaskStart(SparkListenerTaskStart e) {
@@ -405,6 +414,7 @@ public final class SparkSweepEngine {
     private final int taskCpus;
     volatile String reason;
     volatile boolean ever;
+    volatile boolean jobStarted;
 
     Watchdog(JavaSparkContext sc, String master, Duration timeout, int taskCpus) {
       super("egd-spark-watchdog");
@@ -416,8 +426,9 @@ public final class SparkSweepEngine {
     }
 
     @Override public void run() {
-      long since = System.nanoTime();
       try {
+        while (!isInterrupted() && !jobStarted) Thread.sleep(50); // the clock starts with the job
+        long since = System.nanoTime();
         while (!isInterrupted()) {
           Thread.sleep(250);
           int executors = sc.sc().statusTracker().getExecutorInfos().length - 1; // less the driver
@@ -430,9 +441,12 @@ public final class SparkSweepEngine {
                 ? "every executor was lost and none came back within " + s + " s (" + master + "); finished runs are kept, run it again to resume the rest"
                 : "no executor started within " + s + " s: the master " + master + " accepted the sweep, but no worker offered "
                     + taskCpus + " cpu(s) and spark.executor.memory (" + sc.getConf().get("spark.executor.memory", "1g") + ")";
-            sc.cancelAllJobs();
-            return;
+            break;
           }
+        }
+        while (!isInterrupted()) { // until the sweep has ended (run() interrupts this thread)
+          sc.cancelJobGroup(JOB_GROUP);
+          Thread.sleep(250);
         }
       } catch (InterruptedException e) {
         // the sweep ended

@@ -55,6 +55,7 @@ public final class StandaloneCluster implements AutoCloseable {
     Process m = launch(home, sparkJars, "org.apache.spark.deploy.master.Master",
         List.of("--host", "127.0.0.1", "--port", String.valueOf(port), "--webui-port", String.valueOf(web)), dir.resolve("master.log"));
     StandaloneCluster c = new StandaloneCluster(dir, home, List.copyOf(sparkJars), port, web, m);
+    Runtime.getRuntime().addShutdownHook(new Thread(c::close, "egd-spark-cluster-stop")); // no daemons outlive this JVM
     try {
       c.await(() -> "ALIVE".equals(c.status().path("status").asText()), timeout, "the master to start (" + dir.resolve("master.log") + ")");
     } catch (IOException | InterruptedException | RuntimeException e) {

@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,6 +42,7 @@ class StandaloneClusterIT {
     return j;
   }
 
+  @Timeout(value = 240, unit = TimeUnit.SECONDS) // never hang a build
   @Test void aSweepSurvivesAWorkerKilledMidRunWithTheSameBytes(@TempDir Path tmp) throws Exception {
     long t0 = System.nanoTime();
     Path spec = Sweeps.spec(tmp, 30);
