@@ -2,7 +2,9 @@ package dev.egd.spark;
 
 import java.nio.file.Path;
 import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.spark.SparkConf;
 import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilder;
 import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilderFactory;
 import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
@@ -10,7 +12,8 @@ import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
 /**
  * The driver's Spark log, out of the console: everything Spark logs (INFO and up, stack traces
  * included) goes to one file, the console keeps egd's own lines. Must run before Spark logs anything
- * (Spark replaces a default log4j configuration with its own, not one that was set).
+ * (Spark replaces a default log4j configuration with its own, not one that was set; under spark-submit
+ * Spark has configured it already, and this replaces that).
  */
 public final class SparkLogging {
   private SparkLogging() {}
@@ -28,6 +31,9 @@ public final class SparkLogging {
           .add(b.newLayout("PatternLayout").addAttribute("pattern", "%d{yy/MM/dd HH:mm:ss.SSS} %p %c{1}: %m%n%ex")));
       b.add(b.newRootLogger(Level.INFO).add(b.newAppenderRef("file")));
     }
-    Configurator.reconfigure(b.build());
+    // log4j keeps a logger context per class loader: Spark's is its own loader's (under spark-submit
+    // this class comes from the job jar, in a child loader, whose context Spark never logs to)
+    LoggerContext ctx = (LoggerContext) LogManager.getContext(SparkConf.class.getClassLoader(), false);
+    ctx.reconfigure(b.build());
   }
 }

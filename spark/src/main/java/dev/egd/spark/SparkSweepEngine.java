@@ -67,6 +67,7 @@ public final class SparkSweepEngine {
     Duration startTimeout = Duration.ofSeconds(30);
     Duration executorTimeout = Duration.ofSeconds(30);
     int maxFailures = 4;
+    boolean watchLocal; // tests: the executor watchdog in local mode too (where it sees no executor: only the driver)
 
     /** The master URL; null: spark.master as spark-submit set it, else local[*]. */
     public Settings master(String m) { this.master = m; return this; }
@@ -127,20 +128,37 @@ public final class SparkSweepEngine {
    */
   public List<RunOutcome> run(List<SparkRun> runs, SweepProgress progress) throws SparkSweepException {
     if (runs.isEmpty()) return List.of();
+    String master = checkMaster();
+    JavaSparkContext sc = createContext(conf(master, taskCpus(runs)), master);
+    try {
+      return run(sc, runs, progress);
+    } finally {
+      sc.stop();
+    }
+  }
+
+  /**
+   * As {@link #run(List, SweepProgress)} on a context the caller made and stops (a notebook's, a
+   * test's). It must have spark.speculation off and spark.task.cpus at least the runs' --threads;
+   * the engine's own settings ({@link #conf}) are what such a context should have.
+   */
+  public List<RunOutcome> run(JavaSparkContext sc, List<SparkRun> runs, SweepProgress progress) throws SparkSweepException {
+    if (runs.isEmpty()) return List.of();
     Set<String> dirs = new HashSet<>();
     for (SparkRun r : runs) if (!dirs.add(r.dir())) throw new SparkSweepException("two runs share the directory " + r.dir());
-    int taskCpus = 1;
-    for (SparkRun r : runs) taskCpus = Math.max(taskCpus, r.threads());
-    String master = checkMaster();
-    SparkConf conf = conf(master, taskCpus);
-    JavaSparkContext sc = createContext(conf, master);
+    int taskCpus = taskCpus(runs);
+    if (sc.getConf().getBoolean("spark.speculation", false))
+      throw new SparkSweepException("spark.speculation must be false: a speculative copy of a task would train the same run into the same directory");
+    if (sc.getConf().getInt("spark.task.cpus", 1) < taskCpus)
+      throw new SparkSweepException("spark.task.cpus is " + sc.getConf().getInt("spark.task.cpus", 1) + ", the runs need " + taskCpus + " (--threads)");
+    String master = sc.master();
     Listener listener = new Listener(runs, progress, settings.maxFailures);
     Watchdog watchdog = null;
     try {
       CollectionAccumulator<RunOutcome> outcomes = sc.sc().collectionAccumulator("egd.run.outcomes");
       listener.accumulatorId = outcomes.id();
       sc.sc().addSparkListener(listener);
-      if (!master.startsWith("local")) {
+      if (!master.startsWith("local") || settings.watchLocal) {
         watchdog = new Watchdog(sc, master, settings.executorTimeout, taskCpus);
         listener.watchdog = watchdog;
         watchdog.start();
@@ -157,12 +175,19 @@ public final class SparkSweepEngine {
       return out;
     } finally {
       if (watchdog != null) watchdog.interrupt();
-      sc.stop();
+      sc.sc().removeSparkListener(listener);
+      sc.clearJobGroup();
     }
   }
 
-  /** The SparkConf for master (already normalised by {@link #sparkMaster}); package-private for tests. */
-  SparkConf conf(String master, int taskCpus) {
+  static int taskCpus(List<SparkRun> runs) {
+    int t = 1;
+    for (SparkRun r : runs) t = Math.max(t, r.threads());
+    return t;
+  }
+
+  /** The SparkConf for master (already normalised by {@link #sparkMaster}): what {@link #run(List, SweepProgress)} starts Spark with. */
+  public SparkConf conf(String master, int taskCpus) {
     SparkConf c = new SparkConf(); // spark.* system properties (spark-submit) first
     c.setAppName(settings.appName);
     c.set("spark.ui.enabled", "false"); // no UI port or thread unless asked for (--conf spark.ui.enabled=true)

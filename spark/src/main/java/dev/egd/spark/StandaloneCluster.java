@@ -229,6 +229,34 @@ public final class StandaloneCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs a cluster until stdin closes or the JVM is stopped, for scripts and measurements:
+   * {@code StandaloneCluster DIR WORKERS CORES MEMORY} prints the master URL on its first line (Spark's
+   * jars must be on the class path, and go on the daemons'); {@code StandaloneCluster --java-opts}
+   * prints the JVM options Spark's launcher gives a driver.
+   */
+  public static void main(String[] args) throws Exception {
+    if (args.length == 1 && args[0].equals("--java-opts")) {
+      System.out.println(JavaModuleOptions.defaultModuleOptions());
+      return;
+    }
+    if (args.length != 4) {
+      System.err.println("usage: StandaloneCluster DIR WORKERS CORES MEMORY | --java-opts");
+      System.exit(2);
+    }
+    List<String> jars = new ArrayList<>();
+    for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+      if (!e.isBlank() && !e.contains("egd-spark")) jars.add(e); // the daemons get Spark's jars, not egd
+    StandaloneCluster c = startMaster(Path.of(args[0]), jars, Duration.ofSeconds(120));
+    c.addWorkers(Integer.parseInt(args[1]), Integer.parseInt(args[2]), args[3], Duration.ofSeconds(120));
+    System.out.println(c.masterUrl());
+    System.out.flush();
+    while (System.in.read() >= 0) {
+      // until stdin closes
+    }
+    c.close();
+  }
+
   static boolean listening(int port) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 500);

@@ -1,19 +1,17 @@
 package dev.egd.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Sweeps on local[2]: the same bytes as the local engine, and runs an executor cannot write. */
+/** A sweep on local[2], as egd-spark runs it: the same bytes as the local engine. */
 class LocalSparkSweepTest {
   @BeforeAll static void logs() { Sweeps.init(); }
 
@@ -29,20 +27,5 @@ class LocalSparkSweepTest {
     assertEquals(8, Sweeps.assertSameMetrics(ref, tmp.resolve("spark")));
     assertTrue(Files.isRegularFile(tmp.resolve("spark/report.html")));
     assertTrue(Files.isRegularFile(tmp.resolve("spark/stats.json")));
-  }
-
-  @Test void runsAnExecutorCannotWriteAreRefusedOnceEachNotRetried(@TempDir Path tmp) throws Exception {
-    Path file = Files.writeString(tmp.resolve("a-file"), "not a directory");
-    List<SparkRun> runs = List.of(
-        new SparkRun("a", List.of("--p", "23", "--epochs", "2", "--threads", "1"), file.resolve("a").toString()),
-        new SparkRun("b", List.of("--p", "23", "--epochs", "2", "--threads", "1"), file.resolve("b").toString()));
-    List<RunOutcome> out = new SparkSweepEngine(new SparkSweepEngine.Settings().master("local[2]")).run(runs, SweepProgress.NONE);
-    assertEquals(2, out.size());
-    for (RunOutcome o : out) {
-      assertTrue(o.failed(), o.toString());
-      assertEquals(0, o.attempt(), "a refused run is not retried");
-      assertTrue(o.message().contains("cannot create the run directory " + file.resolve(o.id())), o.message());
-      assertFalse(o.message().contains("\n"));
-    }
   }
 }
