@@ -40,16 +40,17 @@ run() { # NAME REP
   local out="$work/$1-$2" t0 t1
   local load; load="$(cut -d' ' -f1 /proc/loadavg)"
   t0=$(date +%s.%N)
+  local rc=0
   case "$1" in
     pool) java -jar "$cli" sweep "$work/mod23.yaml" --out "$out" --parallel 2 --quiet > "$out.log" 2>&1 ;;
     local2) submit "local[2]" "$out" ;;
     sa1) submit "$master" "$out" --conf spark.cores.max=1 ;;
     sa2) submit "$master" "$out" ;;
-  esac
+  esac || rc=$?
   t1=$(date +%s.%N)
-  printf '%s\t%s\t%.1f\t%s\n' "$1" "$2" "$(echo "$t1 - $t0" | bc)" "$load" | tee -a "$work/times.tsv"
+  printf '%s\t%s\t%.1f\t%s\t%s\n' "$1" "$2" "$(echo "$t1 - $t0" | bc)" "$load" "$rc" | tee -a "$work/times.tsv"
 }
-printf 'config\trep\tseconds\tload1\n' > "$work/times.tsv"
+printf 'config\trep\tseconds\tload1\texit\n' > "$work/times.tsv"
 for rep in $(seq "$reps"); do
   for c in pool local2 sa1 sa2; do run "$c" "$rep"; done
 done

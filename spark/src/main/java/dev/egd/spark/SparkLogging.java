@@ -20,6 +20,9 @@ public final class SparkLogging {
 
   /** Spark's log to file (appended); null: Spark logs nothing. */
   public static void toFile(Path file) {
+    // Let Spark set up its logging first: once it has loaded its defaults (spark-submit does, before the
+    // main class runs, then resets), it reloads them whenever it initialises again, over any configuration.
+    new SparkConf(false).initializeLogIfNecessary(false, true);
     ConfigurationBuilder<BuiltConfiguration> b = ConfigurationBuilderFactory.newConfigurationBuilder();
     b.setConfigurationName("egd-spark");
     b.setStatusLevel(Level.ERROR);

@@ -32,6 +32,7 @@ import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
@@ -53,8 +54,8 @@ import org.apache.spark.util.CollectionAccumulator;
  *
  * <p>Waits are bounded: a spark:// master is probed (TCP, 5 s) before anything starts; creating the
  * context (which for a standalone master waits for the application to be registered, and Spark itself
- * only gives up after 3 x 20 s) is bounded by startTimeout (30 s), and so is having no executor
- * (executorTimeout, 30 s): none ever started, or every one was lost and none came back. The run directories must be on a
+ * only gives up after 3 x 20 s) is bounded by startTimeout (30 s); having no executor (none ever
+ * started, or every one was lost and none came back) by executorTimeout (120 s). The run directories must be on a
  * file system every executor and the driver see at the same path.
  */
 public final class SparkSweepEngine {
@@ -65,7 +66,7 @@ public final class SparkSweepEngine {
     final Map<String, String> conf = new LinkedHashMap<>();
     final List<String> jars = new ArrayList<>();
     Duration startTimeout = Duration.ofSeconds(30);
-    Duration executorTimeout = Duration.ofSeconds(30);
+    Duration executorTimeout = Duration.ofSeconds(120);
     int maxFailures = 4;
     boolean watchLocal; // tests: the executor watchdog in local mode too (where it sees no executor: only the driver)
 
@@ -80,10 +81,13 @@ public final class SparkSweepEngine {
     /** Jars executors need (spark.jars): the egd job jar, unless spark-submit already ships it. */
     public Settings jar(String path) { jars.add(path); return this; }
 
-    /** Bounds both waits: starting Spark (registering with the master) and getting a first executor. */
-    public Settings startTimeout(Duration d) { this.startTimeout = d; this.executorTimeout = d; return this; }
+    /** Bounds starting Spark: creating the context, which for a standalone master means being registered (default 30 s). */
+    public Settings startTimeout(Duration d) { this.startTimeout = d; return this; }
 
-    /** Bounds the wait for an executor only (none yet, or all lost). */
+    /**
+     * Bounds having no executor: none yet, or all lost (default 120 s: an executor is a JVM that a
+     * worker starts, which takes 5-30 s on two busy cores, and a cluster may first have to fetch the jar).
+     */
     public Settings executorTimeout(Duration d) { this.executorTimeout = d; return this; }
 
     public Settings maxFailures(int n) {
@@ -362,6 +366,11 @@ public final class SparkSweepEngine {
       if (w != null) w.jobStarted = true;
     }
 
+    @Override public void onJobEnd(SparkListenerJobEnd e) {
+      Watchdog w = watchdog;
+      if (w != null) w.jobEnded = true;
+    }
+
     @Override public synchronized void onTaskStart(SparkListenerTaskStart e) {
       TaskInfo t = e.taskInfo();
       running.put(t.index(), t.attemptNumber());
@@ -439,7 +448,7 @@ public final class SparkSweepEngine {
     private final int taskCpus;
     volatile String reason;
     volatile boolean ever;
-    volatile boolean jobStarted;
+    volatile boolean jobStarted, jobEnded;
 
     Watchdog(JavaSparkContext sc, String master, Duration timeout, int taskCpus) {
       super("egd-spark-watchdog");
@@ -469,9 +478,9 @@ public final class SparkSweepEngine {
             break;
           }
         }
-        while (!isInterrupted()) { // until the sweep has ended (run() interrupts this thread)
+        while (!isInterrupted() && !jobEnded) { // until the job has ended (it may not have been submitted yet)
           sc.cancelJobGroup(JOB_GROUP);
-          Thread.sleep(250);
+          Thread.sleep(500);
         }
       } catch (InterruptedException e) {
         // the sweep ended

@@ -49,8 +49,12 @@ public final class SparkSweepMain implements Callable<Integer> {
   @Option(names = "--jars", split = ",", description = "Jars for the executors (default: this job jar, unless spark-submit ships it).")
   List<String> jars = new ArrayList<>();
 
-  @Option(names = "--start-timeout", defaultValue = "30", description = "Seconds to wait for the master and for a first executor (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--start-timeout", defaultValue = "30", description = "Seconds to wait for Spark to start: the master to accept the sweep (default: ${DEFAULT-VALUE}).")
   long startTimeout;
+
+  @Option(names = "--executor-timeout", defaultValue = "120",
+      description = "Seconds the sweep may have no executor (none started yet, or all lost) before it ends (default: ${DEFAULT-VALUE}).")
+  long executorTimeout;
 
   @Option(names = "--spark-log", defaultValue = "file",
       description = "Where Spark's own log goes: file (spark-driver.log in the sweep directory), console (as Spark configures it), off (default: ${DEFAULT-VALUE}).")
@@ -66,6 +70,7 @@ public final class SparkSweepMain implements Callable<Integer> {
 
   @Override public Integer call() throws Exception {
     if (startTimeout < 1) throw new BadInput("--start-timeout must be >= 1: " + startTimeout);
+    if (executorTimeout < 1) throw new BadInput("--executor-timeout must be >= 1: " + executorTimeout);
     SparkSweepBridge.Plan plan = SparkSweepBridge.plan(spec, out, force);
     switch (sparkLog) {
       case "file": SparkLogging.toFile(plan.dir().resolve("spark-driver.log")); break;
@@ -80,7 +85,7 @@ public final class SparkSweepMain implements Callable<Integer> {
       if (r.resumable()) resume++;
     }
     SparkSweepEngine.Settings settings = new SparkSweepEngine.Settings().master(master).appName("egd-sweep " + plan.name())
-        .startTimeout(Duration.ofSeconds(startTimeout));
+        .startTimeout(Duration.ofSeconds(startTimeout)).executorTimeout(Duration.ofSeconds(executorTimeout));
     conf.forEach(settings::conf);
     SparkSweepEngine engine = new SparkSweepEngine(settings);
     for (String j : jars) settings.jar(j);
