@@ -351,6 +351,8 @@ public final class SparkSweepEngine {
     volatile long accumulatorId = -1;
     volatile Watchdog watchdog;
     private final Set<Integer> done = new HashSet<>();
+    private final Set<Integer> stages = new HashSet<>(); // the sweep's job's stages
+    private volatile int jobId = -1;
     private final Map<Integer, Integer> running = new HashMap<>();
     private final Map<Integer, Integer> counted = new HashMap<>();
     private int failedAttempts;
@@ -362,16 +364,23 @@ public final class SparkSweepEngine {
     }
 
     @Override public void onJobStart(SparkListenerJobStart e) {
+      if (e.properties() == null || !JOB_GROUP.equals(e.properties().getProperty("spark.jobGroup.id"))) return;
+      synchronized (this) {
+        for (Object id : scala.jdk.javaapi.CollectionConverters.asJava(e.stageIds())) stages.add((Integer) id);
+      }
+      jobId = e.jobId();
       Watchdog w = watchdog;
       if (w != null) w.jobStarted = true;
     }
 
     @Override public void onJobEnd(SparkListenerJobEnd e) {
+      if (e.jobId() != jobId) return;
       Watchdog w = watchdog;
       if (w != null) w.jobEnded = true;
     }
 
     @Override public synchronized void onTaskStart(SparkListenerTaskStart e) {
+      if (!stages.contains(e.stageId())) return; // another job on a shared context
       TaskInfo t = e.taskInfo();
       running.put(t.index(), t.attemptNumber());
       progress.started(runs.get(t.index()), t.attemptNumber(), t.executorId(), t.host());
@@ -379,6 +388,7 @@ public final class SparkSweepEngine {
     }
 
     @Override public synchronized void onTaskEnd(SparkListenerTaskEnd e) {
+      if (!stages.contains(e.stageId())) return;
       TaskInfo t = e.taskInfo();
       int i = t.index();
       running.remove(i);
