@@ -3,19 +3,17 @@ package dev.egd.bench;
 import dev.egd.data.Dataset;
 import dev.egd.data.ModularArithmetic;
 import dev.egd.data.Split;
-import dev.egd.linalg.ExactEgd;
 import dev.egd.nn.CrossEntropy;
 import dev.egd.nn.LossStats;
 import dev.egd.nn.Mlp;
 import dev.egd.nn.Model;
 import dev.egd.nn.ParamSet;
 import dev.egd.nn.Transformer;
-import dev.egd.optim.Adam;
-import dev.egd.optim.Chain;
-import dev.egd.optim.Egd;
 import dev.egd.optim.GradientTransform;
+import dev.egd.nn.Batch;
+import dev.egd.optim.AdamOptions;
 import dev.egd.optim.ParamSelector;
-import dev.egd.optim.Sgd;
+import dev.egd.optim.Transforms;
 import dev.egd.util.Rng;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -51,6 +49,7 @@ public class StepBench {
   ParamSet grads;
   Model.Workspace ws, evalWs;
   int[] order, iota;
+  Batch trainBatch, evalBatch;
   int batch = 512, next;
   final CrossEntropy loss = new CrossEntropy();
   final LossStats stats = new LossStats();
@@ -62,15 +61,14 @@ public class StepBench {
       Mlp mlp = new Mlp(new int[] {194, 512, 97}, true, false);
       mlp.initHeNormal(rng, 0);
       model = mlp;
-      chain = setup.equals("mlp-egd") ? Chain.of(new Egd(ParamSelector.first(), ExactEgd.Route.AUTO, ExactEgd.DEFAULT_FLOOR), new Sgd(0.7))
-          : Chain.of(new Sgd(0.7));
+      chain = setup.equals("mlp-egd") ? Transforms.chain(Transforms.egd(ParamSelector.first()), Transforms.sgd(0.7)) : Transforms.sgd(0.7);
     } else {
       split = ModularArithmetic.sequences(ModularArithmetic.Op.MUL, 97, 0.5, 0);
       Transformer tf = new Transformer(99, 4, 128, 4, 2);
       tf.initTorchDefault(rng);
       model = tf;
-      Adam adam = new Adam(1e-3, 0.9, 0.98, 1e-8, 0.005, 10, false);
-      chain = setup.equals("transformer-egd") ? Chain.of(new Egd(ParamSelector.matching(Transformer.MLP_WEIGHTS)), adam) : Chain.of(adam);
+      GradientTransform adam = Transforms.adam(1e-3, new AdamOptions(0.9, 0.98, 1e-8, 0.005, 10));
+      chain = setup.equals("transformer-egd") ? Transforms.chain(Transforms.egd(ParamSelector.matching(Transformer.MLP_WEIGHTS)), adam) : adam;
     }
     chain.init(model.params(), 1);
     grads = model.params().zerosLike();
@@ -81,16 +79,19 @@ public class StepBench {
     new Rng(9).shuffle(order, order.length);
     iota = new int[Math.max(split.train().size, split.test().size)];
     for (int i = 0; i < iota.length; i++) iota[i] = i;
+    trainBatch = split.train().newBatch(batch);
+    evalBatch = split.test().newBatch(512);
   }
 
   /** Forward, loss, backward, transforms and update on the next batch of 512. */
   @Benchmark public float step() {
     Dataset train = split.train();
     if (next + batch > train.size) next = 0;
-    model.forward(train, order, next, batch, ws);
+    train.gather(order, next, batch, trainBatch);
+    model.forward(trainBatch, ws);
     stats.clear();
-    loss.evaluate(ws.out(), batch, model.outputDim(), train, order, next, ws.dOut(), 1f / batch, stats);
-    model.backward(train, order, next, batch, ws, grads);
+    loss.evaluate(ws.out(), model.outputDim(), trainBatch, ws.dOut(), 1f / batch, stats);
+    model.backward(trainBatch, ws, grads);
     chain.update(grads, model.params(), 0);
     ParamSet p = model.params();
     for (int i = 0; i < p.count(); i++) {
@@ -107,8 +108,9 @@ public class StepBench {
     stats.clear();
     for (int off = 0; off < test.size; off += 512) {
       int n = Math.min(512, test.size - off);
-      model.forward(test, iota, off, n, evalWs);
-      loss.evaluate(evalWs.out(), n, model.outputDim(), test, iota, off, null, 0f, stats);
+      test.gather(iota, off, n, evalBatch);
+      model.forward(evalBatch, evalWs);
+      loss.evaluate(evalWs.out(), model.outputDim(), evalBatch, null, 0f, stats);
     }
     return stats.accuracy();
   }

@@ -1,9 +1,13 @@
 package dev.egd.cli;
 
+import dev.egd.experiment.TrainingRun;
+import dev.egd.experiment.Experiments;
+import dev.egd.experiment.OutputDirectory;
+import dev.egd.experiment.RunConfig;
+import dev.egd.experiment.RunDirectory;
 import dev.egd.train.EpochRecord;
 import dev.egd.train.RunResult;
 import dev.egd.train.TrainListener;
-import dev.egd.train.Trainer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,7 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
     description = {"Run several methods on the same task, split and seed; print one table and draw one chart.",
         "Each method gets its own run directory under --out; comparison.{md,csv,json,png} sit beside them."})
 final class CompareCommand implements Callable<Integer> {
@@ -42,30 +46,69 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "Only the final table.")
   boolean quiet;
 
+  @Option(names = "--resume", description = "Continue the comparison in --out: finished methods are kept, interrupted ones resume from "
+      + "their checkpoints, the rest start; the same flags are required.")
+  boolean resume;
+
+  @Option(names = "--force", description = "Use --out even though it holds a comparison: its runs are cleared first.")
+  boolean force;
+
   @Override public Integer call() throws Exception {
-    return run(methods, options, baseline, parallel, out, quiet, System.out, null);
+    return run(methods, options.toConfig(), baseline, parallel, out, quiet, resume, force, System.out, null);
   }
 
   /** Shared with demo. Returns the exit code; prints the table and the chart's path. */
-  static int run(List<String> methods, RunOptions options, String baseline, Integer parallel, Path out, boolean quiet,
-      PrintStream console, java.util.function.Consumer<Comparison> after) throws Exception {
+  static int run(List<String> rawMethods, RunConfig given, String baseline, Integer parallel, Path out, boolean quiet, boolean resume,
+      boolean force, PrintStream console, java.util.function.Consumer<Comparison> after) throws Exception {
+    List<String> methods = new ArrayList<>();
+    for (String m : rawMethods) methods.add(m.trim());
     if (methods.isEmpty()) throw new BadInput("--methods must name at least one method");
     if (new java.util.HashSet<>(methods).size() != methods.size()) throw new BadInput("--methods lists a method twice: " + methods);
+    if (!methods.contains(baseline)) throw new BadInput("--baseline must be one of the methods " + methods + ": " + baseline);
+    if (resume && force) throw new BadInput("--resume and --force exclude each other: continue the comparison, or start it afresh");
     int cores = Runtime.getRuntime().availableProcessors();
     int par = parallel != null ? parallel : Math.min(methods.size(), cores);
     if (par < 1) throw new BadInput("--parallel must be >= 1: " + par);
-    RunOptions o = options.copy();
-    if (o.threads == null) o.threads = Math.max(1, cores / par);
+    RunConfig base = given.has(RunConfig.THREADS) ? given : given.with(RunConfig.THREADS, Math.max(1, cores / par));
     // Build (and so validate) every run before writing anything.
-    List<Experiment> experiments = new ArrayList<>();
-    for (String m : methods) experiments.add(Experiment.build(o, m.trim()));
-    Path dir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "compare-%s-seed%d", o.taskLabel(), o.seed));
-    RunFiles.checkWritable(dir, "--out");
-    java.nio.file.Files.createDirectories(dir);
-    Experiment first = experiments.get(0);
+    List<TrainingRun> experiments = new ArrayList<>();
+    for (String m : methods) experiments.add(Experiments.prepare(base.with(RunConfig.METHOD, m), methods));
+    TrainingRun first = experiments.get(0);
+    Path dir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "compare-%s-seed%d", first.label(), first.seed()));
+    OutputDirectory.checkUsable(dir, "out");
+    checkFree(dir, OutputDirectory.inspect(dir), resume, force);
+    try (OutputDirectory.Lock lock = OutputDirectory.lock(dir, "out", "egd compare --out " + dir)) {
+      checkFree(dir, OutputDirectory.inspect(dir), resume, force);
+      return compare(experiments, methods, baseline, par, dir, quiet, resume, console, after);
+    }
+  }
+
+  /** A comparison goes into a new or empty directory, or continues (--resume) or replaces (--force) a comparison. */
+  private static void checkFree(Path dir, OutputDirectory.Contents c, boolean resume, boolean force) {
+    switch (c.kind()) {
+      case ABSENT:
+      case EMPTY:
+        if (resume) throw new BadInput("--resume needs a comparison to continue, and --out " + dir + " holds none");
+        return;
+      case COMPARISON:
+        if (resume || force) return;
+        throw new BadInput("--out " + dir + " holds a comparison: --resume continues it (finished methods kept), --force starts afresh");
+      case SWEEP:
+        throw new BadInput("--out " + dir + " holds a sweep, not a comparison; choose another directory");
+      case FINISHED_RUN:
+      case INTERRUPTED_RUN:
+        throw new BadInput("--out " + dir + " holds a train run, not a comparison; choose another directory");
+      default:
+        throw new BadInput("--out " + dir + " holds files egd did not write (" + c.example() + "); choose a new or empty directory");
+    }
+  }
+
+  private static int compare(List<TrainingRun> experiments, List<String> methods, String baseline, int par, Path dir, boolean quiet,
+      boolean resume, PrintStream console, java.util.function.Consumer<Comparison> after) throws Exception {
+    TrainingRun first = experiments.get(0);
     if (!quiet) {
-      console.printf("egd compare: %s, seed %d; %d methods, %d at a time, %d thread(s) each -> %s%n", first.split.description(),
-          o.seed, methods.size(), par, o.threads(), dir);
+      console.printf("egd compare: %s, seed %d; %d methods, %d at a time, %d thread(s) each -> %s%n", first.dataDescription(),
+          first.seed(), methods.size(), par, first.settings().threads(), dir);
     }
 
     StatusLine status = new StatusLine(console, quiet);
@@ -74,60 +117,67 @@ final class CompareCommand implements Callable<Integer> {
       t.setDaemon(true);
       return t;
     });
-    List<Trainer> trainers = new ArrayList<>();
+    List<TrainingRun> trainers = new ArrayList<>();
     List<Future<RunResult>> futures = new ArrayList<>();
     List<List<dev.egd.train.SpectrumLogger.Record>> spectra = new ArrayList<>();
-    for (Experiment ex : experiments) {
+    for (TrainingRun ex : experiments) {
       List<dev.egd.train.SpectrumLogger.Record> spectrum = java.util.Collections.synchronizedList(new ArrayList<>());
       spectra.add(spectrum);
-      Trainer trainer = ex.trainer();
-      trainers.add(trainer);
-      String name = ex.method;
+      trainers.add(ex);
+      String name = ex.method();
       Path runDir = dir.resolve(name);
+      OutputDirectory.Contents had = OutputDirectory.inspect(runDir);
+      if (resume && had.kind() == OutputDirectory.Kind.FINISHED_RUN) {
+        if (!OutputDirectory.sameSettings(had.summary(), ex.settingsRecord()))
+          throw new BadInput("--resume: " + runDir + " was run with other settings; give the same flags, or --force to start afresh");
+        RunResult done = RunDirectory.load(runDir);
+        futures.add(java.util.concurrent.CompletableFuture.completedFuture(done));
+        if (!quiet) console.println("  " + name + ": finished before, kept");
+        continue;
+      }
+      boolean resumeRun = resume && RunDirectory.hasCheckpoint(runDir);
+      if (resumeRun) RunDirectory.readCheckpoint(runDir, ex.settingsRecord()); // checked before any run starts
       futures.add(pool.submit(() -> {
-        status.started(name, ex.settings.epochs());
-        java.nio.file.Files.createDirectories(runDir);
-        return ex.runIn(runDir, trainer, status.listener(name), false, rec -> spectrum.addAll(rec.spectrum()));
+        status.started(name, ex.settings().epochs());
+        try (OutputDirectory.Lock l = OutputDirectory.claimRun(runDir, ex.settingsRecord(), resumeRun, true, "egd compare --out " + dir)) {
+          RunDirectory.Outcome o = RunDirectory.run(runDir, ex, resumeRun, status.listener(name), RunCharts.INSTANCE);
+          spectrum.addAll(o.spectrum());
+          return o.result();
+        }
       }));
     }
-    Thread hook = new Thread(() -> { // stop every run at its next evaluation, let each save its files
-      trainers.forEach(Trainer::requestStop);
-      for (Trainer t : trainers) {
-        try {
-          t.awaitFinish(60_000);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
-    Runtime.getRuntime().addShutdownHook(hook);
+    try (StopOnSignal signals = new StopOnSignal(() -> trainers)) {
+      return finish(experiments, futures, spectra, pool, status, methods, baseline, par, dir, console, after);
+    }
+  }
+
+  private static int finish(List<TrainingRun> experiments, List<Future<RunResult>> futures, List<List<dev.egd.train.SpectrumLogger.Record>> spectra,
+      ExecutorService pool, StatusLine status, List<String> methods, String baseline, int par, Path dir, PrintStream console,
+      java.util.function.Consumer<Comparison> after) throws Exception {
+    TrainingRun first = experiments.get(0);
     List<Comparison.Row> rows = new ArrayList<>();
     try {
-      for (int i = 0; i < experiments.size(); i++) rows.add(new Comparison.Row(experiments.get(i).method, futures.get(i).get()));
+      for (int i = 0; i < experiments.size(); i++) rows.add(new Comparison.Row(experiments.get(i).method(), futures.get(i).get()));
     } finally {
       pool.shutdown();
       status.close();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // exiting on an interrupt: each run has already stopped and written its files
-      }
     }
-    Comparison cmp = new Comparison(rows, baseline, first.settings.evalEvery() > 0);
-    String title = o.taskLabel() + ", seed " + o.seed + ": accuracy (solid: test, dashed: train)";
+    Comparison cmp = new Comparison(rows, baseline, first.settings().evalEvery() > 0);
+    String label = first.label() + ", seed " + first.seed();
+    String title = label + ": accuracy (solid: test, dashed: train)";
     List<Charts.Curve> curves = new ArrayList<>();
     for (Comparison.Row r : rows) curves.add(new Charts.Curve(r.method(), r.result().history()));
     Path chart = dir.resolve("comparison.png");
     Charts.accuracy(chart, title, curves);
-    Charts.loss(dir.resolve("comparison-loss.png"), o.taskLabel() + ", seed " + o.seed + ": loss", curves);
-    if (first.spectrum != null) {
+    Charts.loss(dir.resolve("comparison-loss.png"), label + ": loss", curves);
+    if (first.spectrum() != null) {
       List<SpectrumCharts.Curve> sc = new ArrayList<>();
       for (int i = 0; i < rows.size(); i++) sc.add(new SpectrumCharts.Curve(rows.get(i).method(), spectra.get(i), rows.get(i).result().history()));
-      RunRecorder.spectrumCharts(dir, o.taskLabel() + ", seed " + o.seed, sc, first.spectrum.layerNames(), "comparison-spectrum");
+      RunCharts.spectrumCharts(dir, label, sc, first.spectrum().layerNames(), "comparison-spectrum");
     }
     RunFiles.writeAtomically(dir.resolve("comparison.md"), cmp.markdown().getBytes(StandardCharsets.UTF_8));
     RunFiles.writeAtomically(dir.resolve("comparison.csv"), cmp.csv().getBytes(StandardCharsets.UTF_8));
-    java.util.Map<String, Object> cfg = first.config();
+    java.util.Map<String, Object> cfg = first.description();
     cfg.put("method", String.join(",", methods));
     cfg.remove("transform");
     cfg.put("parallel", par);
@@ -135,7 +185,7 @@ final class CompareCommand implements Callable<Integer> {
     console.println();
     console.print(cmp.text());
     console.println();
-    console.println("target: test accuracy > " + first.settings.target() + "; chart: " + chart);
+    console.println("target: test accuracy > " + first.settings().target() + "; chart: " + chart);
     if (after != null) after.accept(cmp);
     for (Comparison.Row r : rows) {
       if (r.result().status().equals("diverged")) {
@@ -143,7 +193,11 @@ final class CompareCommand implements Callable<Integer> {
       }
     }
     boolean interrupted = rows.stream().anyMatch(r -> r.result().status().equals("interrupted"));
-    return interrupted ? Main.EXIT_INTERRUPTED : 0;
+    if (interrupted) {
+      console.println("comparison interrupted: run the same command with --resume to continue it");
+      return Main.EXIT_INTERRUPTED;
+    }
+    return rows.stream().anyMatch(r -> r.result().status().equals("diverged")) ? Main.EXIT_DIVERGED : 0;
   }
 
   /**

@@ -160,7 +160,7 @@ final class Comparison {
     }
     m.put("runs", runs);
     m.put("config", config);
-    m.put("versions", Versions.all());
+    m.put("versions", dev.egd.experiment.Versions.all());
     return m;
   }
 }

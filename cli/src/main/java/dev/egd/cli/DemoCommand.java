@@ -1,12 +1,14 @@
 package dev.egd.cli;
 
+import dev.egd.experiment.OutputDirectory;
+import dev.egd.experiment.RunConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = {"The headline comparison: plain SGD, EGD, randomized EGD, column normalisation and Grokfast-EMA",
         "on a + b mod 97 with a 2-layer MLP (the EGD paper's setting). A few minutes on 2 cores."})
 final class DemoCommand implements Callable<Integer> {
@@ -22,19 +24,11 @@ final class DemoCommand implements Callable<Integer> {
   @Override public Integer call() throws Exception {
     System.out.println("egd demo: a 2-layer ReLU MLP learns a + b mod 97 from half of all pairs.");
     System.out.println("It fits the training pairs early; test accuracy stays near zero until it groks. Each method stops at 95% test accuracy.");
-    RunOptions o = defaults();
-    o.seed = seed;
-    o.epochs = epochs;
-    o.stopAfter = 0;
-    o.target = 0.95;
+    RunConfig c = RunConfig.empty().with(RunConfig.SEED, seed).with(RunConfig.EPOCHS, epochs).with(RunConfig.STOP_AFTER, 0L)
+        .with(RunConfig.TARGET, 0.95);
     List<String> methods = List.of(CompareCommand.DEFAULT_METHODS.split(","));
-    return CompareCommand.run(methods, o, "vanilla", null, out, false, System.out, cmp -> System.out.println(cmp.verdict(o.target)));
-  }
-
-  /** RunOptions with every picocli default applied. */
-  static RunOptions defaults() {
-    TrainCommand t = new TrainCommand();
-    new picocli.CommandLine(t).setCaseInsensitiveEnumValuesAllowed(true).parseArgs();
-    return t.options;
+    // The demo's directory is its own: a second demo replaces the first.
+    boolean again = OutputDirectory.inspect(out).kind() == OutputDirectory.Kind.COMPARISON;
+    return CompareCommand.run(methods, c, "vanilla", null, out, false, false, again, System.out, cmp -> System.out.println(cmp.verdict(0.95)));
   }
 }

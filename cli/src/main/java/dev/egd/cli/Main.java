@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code egd} command line. Exit codes: 0 done, 2 bad input, 3 run diverged, 130 interrupted. */
-@Command(name = "egd", mixinStandardHelpOptions = true, versionProvider = Versions.Provider.class,
+@Command(name = "egd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Egalitarian Gradient Descent and Grokfast: make networks grok fast, and measure it.",
     subcommands = {TrainCommand.class, CompareCommand.class, DemoCommand.class, SweepCommand.class, ReportCommand.class,
         ReproduceCommand.class, ToyCommand.class, CommandLine.HelpCommand.class})
@@ -30,13 +30,55 @@ public final class Main implements Runnable {
       return EXIT_BAD_INPUT;
     });
     cl.setExecutionExceptionHandler((ex, command, parse) -> {
-      if (ex instanceof BadInput || ex instanceof IllegalArgumentException) {
-        command.getErr().println("egd: " + ex.getMessage());
-        return EXIT_BAD_INPUT;
+      java.io.PrintWriter err = command.getErr();
+      if (System.getenv("EGD_DEBUG") != null && !System.getenv("EGD_DEBUG").isEmpty()) ex.printStackTrace(err);
+      int code = EXIT_BAD_INPUT;
+      String msg;
+      Throwable cause = ex instanceof java.io.UncheckedIOException ? ex.getCause() : ex;
+      if (cause instanceof dev.egd.ValidationException) msg = BadInput.of((dev.egd.ValidationException) cause).getMessage();
+      else if (cause instanceof BadInput || cause instanceof IllegalArgumentException)
+        msg = cause.getMessage() == null ? "invalid input (" + cause.getClass().getSimpleName() + ")" : cause.getMessage();
+      else if (cause instanceof java.io.IOException) msg = describe((java.io.IOException) cause);
+      else if (cause instanceof OutOfMemoryError)
+        msg = "out of memory (" + cause.getMessage() + "): lower the sizes, or raise the JVM's limit with EGD_JAVA_OPTS=-Xmx<size>";
+      else {
+        code = 1;
+        msg = "internal error: " + cause + (cause.getStackTrace().length > 0 ? " at " + cause.getStackTrace()[0] : "")
+            + " (EGD_DEBUG=1 prints the stack trace)";
       }
-      throw ex;
+      err.println("egd: " + oneLine(msg));
+      err.flush();
+      return code;
     });
     return cl;
+  }
+
+  /** A file-system error as a user reads it: what went wrong with which file. */
+  static String describe(java.io.IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) return "cannot write or read " + ((java.nio.file.FileSystemException) e).getFile() + ": permission denied";
+    if (e instanceof java.nio.file.NoSuchFileException) return "no such file or directory: " + ((java.nio.file.FileSystemException) e).getFile();
+    if (e instanceof java.nio.file.FileAlreadyExistsException) return "in the way: " + ((java.nio.file.FileSystemException) e).getFile() + " exists";
+    if (e instanceof java.nio.file.NotDirectoryException) return "not a directory: " + ((java.nio.file.FileSystemException) e).getFile();
+    if (e instanceof java.nio.file.DirectoryNotEmptyException) return "in the way: " + ((java.nio.file.FileSystemException) e).getFile() + " is a non-empty directory";
+    if (e instanceof java.nio.file.FileSystemException) {
+      java.nio.file.FileSystemException f = (java.nio.file.FileSystemException) e;
+      return "file system error on " + f.getFile() + (f.getReason() != null ? ": " + f.getReason() : "");
+    }
+    return "input/output error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+  }
+
+  static String oneLine(String s) {
+    if (s == null) return "(no message)";
+    String first = s.split("\\R", 2)[0];
+    return first.length() > 2000 ? first.substring(0, 2000) + "..." : first;
+  }
+
+  /** What --version prints, on every command. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override public String[] getVersion() {
+      return new String[] {"egd " + dev.egd.experiment.Versions.egd(), "OpenBLAS: " + dev.egd.linalg.Blas.config(),
+          "Java: " + System.getProperty("java.runtime.version")};
+    }
   }
 
   public static void main(String[] args) {

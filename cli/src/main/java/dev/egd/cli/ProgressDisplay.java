@@ -43,8 +43,11 @@ final class ProgressDisplay implements TrainListener {
     switch (mode) {
       case BAR:
         if (bar == null) {
+          // A plain console consumer with a fixed width: the default one asks JLine for the terminal's width, and JLine's
+          // terminal takes over SIGINT, so Ctrl-C would no longer stop the run (and checkpoint it).
           bar = new ProgressBarBuilder().setTaskName(name).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
-              .setUnit(" ep", 1).showSpeed().setUpdateIntervalMillis(250).setMaxRenderedLength(120).build();
+              .setUnit(" ep", 1).showSpeed().setUpdateIntervalMillis(250)
+              .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out, 120)).build();
         }
         bar.stepTo(r.epoch());
         bar.setExtraMessage(" | " + msg);

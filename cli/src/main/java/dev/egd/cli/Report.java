@@ -1,5 +1,7 @@
 package dev.egd.cli;
 
+import dev.egd.experiment.Stats;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +38,8 @@ final class Report {
   final List<String> groups = new ArrayList<>();
   final Map<String, Map<String, Cell>> cells = new LinkedHashMap<>(); // group -> method -> cell
   final List<RunRow> missing = new ArrayList<>();
+  /** Runs whose summary could not be used, with the reason: listed, never counted. */
+  final Map<SweepSpec.Run, String> unusable = new LinkedHashMap<>();
   final Map<String, Object> provenance;
   String unit = "epochs";
 
@@ -48,7 +52,14 @@ final class Report {
   static Report of(Path dir) throws IOException {
     Path stamp = dir.resolve(SweepCommand.SPEC_FILE);
     if (!Files.isRegularFile(stamp)) throw new BadInput("report: " + dir + " is not a sweep directory (no " + SweepCommand.SPEC_FILE + ")");
-    JsonNode meta = RunFiles.JSON.readTree(stamp.toFile());
+    JsonNode meta;
+    try {
+      meta = RunFiles.JSON.readTree(stamp.toFile());
+    } catch (IOException e) {
+      throw new BadInput("report: " + stamp + " is damaged: " + Main.oneLine(e.getMessage()));
+    }
+    if (meta == null || !meta.isObject() || !meta.path("spec").isObject())
+      throw new BadInput("report: " + stamp + " is damaged: it holds no sweep spec");
     SweepSpec spec = new SweepSpec(meta.path("source").asText(stamp.toString()), meta.get("spec"), dir.resolve("runs"));
     @SuppressWarnings("unchecked")
     Map<String, Object> prov = RunFiles.JSON.convertValue(meta.get("versions"), Map.class);
@@ -65,7 +76,18 @@ final class Report {
         missing.add(new RunRow(run, null, null, Double.NaN, Double.NaN, Double.NaN, Double.NaN, List.of()));
         continue;
       }
-      JsonNode s = RunFiles.JSON.readTree(run.dir().resolve("summary.json").toFile());
+      JsonNode s;
+      try {
+        s = RunFiles.JSON.readTree(run.dir().resolve("summary.json").toFile());
+      } catch (IOException e) {
+        unusable.put(run, "summary.json cannot be read: " + Main.oneLine(e.getMessage()));
+        continue;
+      }
+      String bad = problem(s);
+      if (bad != null) {
+        unusable.put(run, "summary.json " + bad);
+        continue;
+      }
       boolean steps = s.path("config").path("eval_every").asLong(0) > 0;
       String u = steps ? "steps" : "epochs";
       unit = u;
@@ -97,6 +119,29 @@ final class Report {
       }
       cells.put(g.getKey(), row);
     }
+  }
+
+  /** What makes a summary unusable for statistics (wrong types, impossible values), or null. */
+  static String problem(JsonNode s) {
+    if (s == null || !s.isObject()) return "is not a JSON object";
+    if (!s.path("status").isTextual() || !List.of("completed", "stopped-after-target", "diverged").contains(s.path("status").asText()))
+      return "has no valid status (completed, stopped-after-target or diverged): " + s.path("status");
+    for (String f : new String[] {"epochs_run", "steps_run"})
+      if (!s.path(f).isIntegralNumber() || s.path(f).asLong() < 0) return "has an invalid " + f + ": " + s.path(f);
+    for (String f : new String[] {"epochs_to_target", "steps_to_target"}) {
+      JsonNode v = s.path(f);
+      if (v.isNull() || v.isMissingNode()) continue;
+      String run = f.startsWith("epochs") ? "epochs_run" : "steps_run";
+      if (!v.isIntegralNumber() || v.asLong() < 0 || v.asLong() > s.path(run).asLong()) return "has an invalid " + f + ": " + v;
+    }
+    JsonNode sec = s.path("seconds_to_target");
+    if (!(sec.isNull() || sec.isMissingNode()) && (!sec.isNumber() || !(sec.asDouble() >= 0))) return "has an invalid seconds_to_target: " + sec;
+    if (!s.path("target").isNumber() || !(s.path("target").asDouble() > 0 && s.path("target").asDouble() <= 1)) return "has an invalid target: " + s.path("target");
+    JsonNode acc = s.path("final_test_acc");
+    if (!(acc.isNull() || acc.isMissingNode()) && (!acc.isNumber() || !(acc.asDouble() >= 0 && acc.asDouble() <= 1)))
+      return "has an invalid final_test_acc: " + acc;
+    if (!s.path("config").isObject()) return "has no config";
+    return null;
   }
 
   private static double[] values(List<RunRow> rows, boolean time) {
@@ -229,6 +274,11 @@ final class Report {
       sb.append("| ").append(r.run().group()).append(" | ").append(r.run().method()).append(" | ").append(r.run().seed())
           .append(" | not finished | - | - | - | ").append(dir.relativize(r.run().dir())).append(" |\n");
     }
+    for (var e : unusable.entrySet()) {
+      SweepSpec.Run r = e.getKey();
+      sb.append("| ").append(r.group()).append(" | ").append(r.method()).append(" | ").append(r.seed())
+          .append(" | not used: ").append(e.getValue().replace("|", "/")).append(" | - | - | - | ").append(dir.relativize(r.dir())).append(" |\n");
+    }
     return sb.toString();
   }
 
@@ -300,6 +350,9 @@ final class Report {
     }
     out.put("rows", rows);
     out.put("unfinished_runs", missing.size());
+    Map<String, String> notUsed = new LinkedHashMap<>();
+    for (var e : unusable.entrySet()) notUsed.put(dir.relativize(e.getKey().dir()).toString(), e.getValue());
+    out.put("unusable_runs", notUsed);
     return out;
   }
 
@@ -352,8 +405,9 @@ final class Report {
   }
 
   private String intro() {
-    int finished = spec.runs.size() - missing.size();
-    return String.format(Locale.ROOT, "%d of %d runs finished (%d methods x %d seeds x %d settings). Median and interquartile range "
+    int finished = spec.runs.size() - missing.size() - unusable.size();
+    return (unusable.isEmpty() ? "" : unusable.size() + " run(s) could not be used (listed under Runs, with the reason) and are not counted. ")
+        + String.format(Locale.ROOT, "%d of %d runs finished (%d methods x %d seeds x %d settings). Median and interquartile range "
         + "across seeds; 95%% intervals are percentile bootstraps (%,d resamples) of the median; a run that never reached the target "
         + "counts as never, and speed-ups against it are lower bounds (>=) computed at its cap.%n",
         finished, spec.runs.size(), spec.methods.size(), spec.seeds.size(), groups.size(), Stats.BOOTSTRAP);

@@ -9,11 +9,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "reproduce", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
     description = {"Re-run a paper's experiment as a sweep and write its report, our figures beside the published ones.",
         "  egd-tables            EGD paper, Tables 2-4: modular addition and multiplication (p = 79, 97, 127) and sparse parity,",
-        "                        vanilla, egd, egd-rsvd, colnorm (epochs to 95% test accuracy)",
-        "  grokfast-transformer  Grokfast's transformer on x*y mod 97: vanilla (Adam), grokfast-ema, egd (steps to 95%)",
+        "                        vanilla, egd, egd-rsvd, colnorm (epochs to 95%% test accuracy)",
+        "  grokfast-transformer  Grokfast's transformer on x*y mod 97: vanilla (Adam), grokfast-ema, egd (steps to 95%%)",
         "  fair-tuning           every method with the same grid over lr and wd, each compared at its best setting",
         "Interrupted? Run the same command again: finished runs are kept and interrupted ones resume."})
 final class ReproduceCommand implements Callable<Integer> {
@@ -34,6 +34,8 @@ final class ReproduceCommand implements Callable<Integer> {
   @Option(names = "--parallel", description = "Runs at a time (default: the number of cores).")
   Integer parallel;
 
+  @picocli.CommandLine.Mixin EngineOptions engine;
+
   @Option(names = "--force", description = "Reuse --out although it holds another sweep.")
   boolean force;
 
@@ -46,7 +48,7 @@ final class ReproduceCommand implements Callable<Integer> {
     ObjectNode spec = spec(preset, quick, seeds != null ? seeds : quick ? 2 : 5);
     Path dir = out != null ? out : Path.of("runs", "reproduce-" + preset + (quick ? "-quick" : ""));
     return SweepCommand.run(new SweepSpec("reproduce " + preset + (quick ? " --quick" : ""), spec, null), dir, parallel, force, quiet,
-        System.out);
+        engine, System.out);
   }
 
   static ObjectNode spec(String preset, boolean quick, int seeds) {

@@ -2,14 +2,9 @@ package dev.egd.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Locale;
 
 /** Writing a run directory: checked before a run starts, files replaced atomically. */
 final class RunFiles {
@@ -32,25 +27,12 @@ final class RunFiles {
   }
 
   static void writeAtomically(Path file, byte[] content) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.write(tmp, content);
-    try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
+    dev.egd.experiment.RunDirectory.writeAtomically(file, content);
   }
 
   static void writeJson(Path file, Object value) throws IOException {
     writeAtomically(file, JSON.writeValueAsBytes(value));
   }
 
-  static BufferedWriter csv(Path file) throws IOException {
-    return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-  }
-
-  static String fmt(double v) {
-    if (Double.isNaN(v)) return "nan";
-    return String.format(Locale.ROOT, "%.6g", v);
-  }
+  static String fmt(double v) { return dev.egd.experiment.RunDirectory.fmt(v); }
 }

@@ -13,7 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import picocli.CommandLine;
+import dev.egd.ValidationException;
+import dev.egd.experiment.Experiments;
+import dev.egd.experiment.RunConfig;
 
 /**
  * A sweep: configurations x grid x methods x seeds, each a {@code train} run. Read from YAML:
@@ -40,8 +42,8 @@ final class SweepSpec {
   static final List<String> FIELDS = List.of("name", "task", "model", "methods", "baseline", "seeds", "flags", "configs", "grid",
       "threads", "parallel", "checkpoint_every", "paper", "method_flags");
 
-  /** One run of the sweep. */
-  record Run(String config, String grid, String method, long seed, List<String> args, Path dir) {
+  /** One run of the sweep: its place in the grid, its settings (method and seed included) and its directory. */
+  record Run(String config, String grid, String method, long seed, RunConfig settings, Path dir) {
     String group() { return config + (grid.isEmpty() ? "" : " " + grid); }
   }
 
@@ -59,21 +61,47 @@ final class SweepSpec {
   final List<String> gridKeys = new ArrayList<>();
   final Map<String, Map<String, String>> methodFlags;
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final YAMLFactory YAML_FACTORY = YAMLFactory.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  private static final ObjectMapper YAML = new ObjectMapper(YAML_FACTORY);
+  /** Largest spec file read: a spec is a page of text. */
+  static final long MAX_SPEC_BYTES = 1 << 20;
+  /** Most runs a sweep may have. */
+  static final long MAX_RUNS = 100_000;
 
   static SweepSpec read(Path file) {
-    if (!Files.isRegularFile(file)) throw new BadInput("sweep spec " + file + " does not exist");
+    if (!Files.isRegularFile(file)) throw new BadInput("sweep spec " + file + " does not exist (or is not a file)");
     JsonNode root;
     try {
-      root = YAML.readTree(file.toFile());
+      if (Files.size(file) > MAX_SPEC_BYTES) throw new BadInput(file + ": larger than " + MAX_SPEC_BYTES + " bytes; a sweep spec is a page of YAML");
+      String text = Files.readString(file);
+      refuseAliases(file, text);
+      root = YAML.readTree(text);
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new BadInput(file + ": not UTF-8 text");
     } catch (IOException e) {
-      throw new BadInput(file + ": not valid YAML: " + e.getMessage().split("\n")[0]);
+      String m = String.valueOf(e.getMessage()).split("\n")[0];
+      if (m.contains("Duplicate field")) throw new BadInput(file + ": " + m.replace("Duplicate field", "a key is given twice:"));
+      throw new BadInput(file + ": not valid YAML: " + m);
     }
     return new SweepSpec(file.toString(), root, null);
   }
 
+  /** YAML aliases (*name) would be read as the alias's name, not its value: refused rather than misread. */
+  private static void refuseAliases(Path file, String text) throws IOException {
+    try (com.fasterxml.jackson.dataformat.yaml.YAMLParser p = (com.fasterxml.jackson.dataformat.yaml.YAMLParser) YAML_FACTORY.createParser(text)) {
+      while (p.nextToken() != null) {
+        if (p.isCurrentAlias())
+          throw new BadInput(file + ": line " + p.currentLocation().getLineNr() + ": YAML aliases (*" + p.getText()
+              + ") are not supported; write the value out");
+      }
+    }
+  }
+
   /** @param runRoot where run directories go (null: decided later by {@link #placeRuns}) */
-  SweepSpec(String source, JsonNode root, Path runRoot) {
+  SweepSpec(String source, JsonNode root, Path runRoot) { this(source, root, runRoot, null); }
+
+  /** As above, reporting progress to {@code progress} (every 2 s) while a large spec is checked. */
+  SweepSpec(String source, JsonNode root, Path runRoot, java.io.PrintStream progress) {
     this.source = source;
     if (root == null || !root.isObject()) throw bad("", "the spec must be a mapping of fields (" + String.join(", ", FIELDS) + ")");
     this.tree = (ObjectNode) root.deepCopy();
@@ -82,6 +110,8 @@ final class SweepSpec {
       if (!FIELDS.contains(f)) throw bad(f, "unknown field; valid fields: " + String.join(", ", FIELDS));
     }
     name = text(root, "name", "sweep");
+    if (!name.matches("[A-Za-z0-9._-]{1,100}") || name.equals(".") || name.equals(".."))
+      throw bad("name", "letters, digits and . _ - only (it names a directory), at most 100: " + name);
     JsonNode m = root.get("methods");
     if (m == null) throw bad("methods", "required: a list of methods, e.g. [vanilla, egd]");
     methods = new ArrayList<>();
@@ -93,6 +123,13 @@ final class SweepSpec {
     else throw bad("methods", "must be a list of method names");
     if (methods.isEmpty()) throw bad("methods", "must name at least one method");
     if (new java.util.HashSet<>(methods).size() != methods.size()) throw bad("methods", "lists a method twice");
+    for (String method : methods) {
+      try {
+        dev.egd.experiment.Methods.parse(method);
+      } catch (ValidationException x) {
+        throw bad("methods", "unknown method or combination '" + method + "': it " + x.constraint());
+      }
+    }
     baseline = text(root, "baseline", methods.contains("vanilla") ? "vanilla" : methods.get(0));
     if (!methods.contains(baseline)) throw bad("baseline", "must be one of the methods " + methods + ": " + baseline);
     seeds = new ArrayList<>();
@@ -144,7 +181,8 @@ final class SweepSpec {
           if (e.getKey().equals("name")) cname = scalar(e.getValue(), at + ".name");
           else f.put(e.getKey(), scalar(e.getValue(), at + "." + e.getKey()));
         }
-        if (cname == null || !cname.matches("[A-Za-z0-9._=-]+")) throw bad(at + ".name", "required, letters, digits and . _ = - only: " + cname);
+        if (cname == null || !cname.matches("[A-Za-z0-9._=-]{1,100}") || cname.equals(".") || cname.equals(".."))
+          throw bad(at + ".name", "required, letters, digits and . _ = - only (it names a directory), at most 100: " + cname);
         if (configNames.contains(cname)) throw bad(at + ".name", "repeats " + cname);
         configNames.add(cname);
         configFlags.add(f);
@@ -163,10 +201,14 @@ final class SweepSpec {
         if (e.getValue().isEmpty()) throw bad(at, "empty list: give at least one value");
         List<String> vals = new ArrayList<>();
         for (int i = 0; i < e.getValue().size(); i++) vals.add(scalar(e.getValue().get(i), at + "[" + i + "]"));
+        refuseRepeats(at, e.getKey(), vals);
         gridKeys.add(e.getKey());
         gridValues.add(vals);
       }
     }
+    long count = (long) configNames.size() * methods.size() * seeds.size();
+    for (List<String> vals : gridValues) count = count > MAX_RUNS ? count : count * vals.size();
+    if (count > MAX_RUNS) throw bad("grid", "more than " + MAX_RUNS + " runs (configurations x grid x methods x seeds): make it smaller");
     List<Map<String, String>> combos = new ArrayList<>();
     combos.add(new LinkedHashMap<>());
     for (int g = 0; g < gridKeys.size(); g++) {
@@ -216,6 +258,8 @@ final class SweepSpec {
     }
 
     // every run, each built (and so validated) once per configuration, combination and method
+    Map<String, String> placed = new java.util.HashMap<>();
+    long lastProgress = System.nanoTime();
     for (int ci = 0; ci < configNames.size(); ci++) {
       for (Map<String, String> combo : combos) {
         String gridLabel = label(combo);
@@ -224,27 +268,54 @@ final class SweepSpec {
           all.putAll(configFlags.get(ci));
           all.putAll(combo);
           all.putAll(methodFlags.getOrDefault(method, Map.of()));
-          List<String> args = new ArrayList<>();
+          RunConfig c = RunConfig.empty();
           for (var e : all.entrySet()) {
             if (List.of("method", "seed", "out", "resume", "quiet", "threads").contains(e.getKey()))
               throw bad(where(e.getKey(), configFlags.get(ci), combo, ci), "is set by the sweep itself; use the methods, seeds and threads fields");
-            args.add("--" + e.getKey());
-            args.add(e.getValue());
+            String name = e.getKey().replace('-', '_');
+            try {
+              c = c.with(name, e.getValue());
+            } catch (ValidationException x) {
+              String at = where(e.getKey(), configFlags.get(ci), combo, ci);
+              if (!RunConfig.settings().stream().anyMatch(st -> st.name().equals(name))) throw bad(at, "not a train flag (see 'egd train --help')");
+              throw bad(at, BadInput.of(x).getMessage());
+            }
           }
-          args.add("--threads");
-          args.add(String.valueOf(threads));
-          args.add("--checkpoint-every");
-          args.add(String.valueOf(checkpointEvery));
-          validate(args, method, all, configFlags.get(ci), combo, ci);
+          c = c.with(RunConfig.THREADS, threads).with(RunConfig.CHECKPOINT_EVERY, checkpointEvery).with(RunConfig.METHOD, method);
+          validate(c, method, all, configFlags.get(ci), combo, ci);
           for (long seed : seeds) {
-            List<String> a = new ArrayList<>(args);
-            a.add("--seed");
-            a.add(String.valueOf(seed));
-            Path dir = Path.of(configNames.get(ci) + (gridLabel.isEmpty() ? "" : "__" + gridLabel), method, "seed" + seed);
-            runs.add(new Run(configNames.get(ci), gridLabel, method, seed, a, runRoot == null ? dir : runRoot.resolve(dir)));
+            Path dir = Path.of(configNames.get(ci) + (gridLabel.isEmpty() ? "" : "__" + gridLabel), method.replaceAll("[^A-Za-z0-9._+-]", "_"), "seed" + seed);
+            String clash = placed.put(dir.toString(), configNames.get(ci) + " " + label(combo) + " " + method);
+            if (clash != null)
+              throw bad("grid", "two runs would share the directory " + dir + " (" + clash + " and " + configNames.get(ci) + " " + label(combo) + " " + method
+                  + "): grid values must differ after their labels are made file-safe");
+            Path full = runRoot == null ? dir : runRoot.resolve(dir).normalize();
+            if (runRoot != null && !full.startsWith(runRoot.normalize())) throw bad("configs", "a run directory would leave the sweep directory: " + dir);
+            runs.add(new Run(configNames.get(ci), gridLabel, method, seed, c.with(RunConfig.SEED, seed), full));
+          }
+          if (progress != null && System.nanoTime() - lastProgress > 2_000_000_000L) {
+            lastProgress = System.nanoTime();
+            progress.printf(Locale.ROOT, "egd sweep: %d of %d runs checked...%n", runs.size(), count);
           }
         }
       }
+    }
+  }
+
+  /** Two grid values that mean the same setting (0.001 and 1e-3) would be one run counted twice. */
+  private void refuseRepeats(String at, String key, List<String> vals) {
+    String name = key.replace('-', '_');
+    if (RunConfig.settings().stream().noneMatch(st -> st.name().equals(name))) return; // reported as not a flag later
+    Map<Object, String> seen = new LinkedHashMap<>();
+    for (String v : vals) {
+      Object parsed;
+      try {
+        parsed = RunConfig.setting(name).parse(v);
+      } catch (ValidationException x) {
+        return; // reported with the run that has it
+      }
+      String before = seen.put(parsed, v);
+      if (before != null) throw bad(at, "lists the same value twice (" + before + " and " + v + "): one run would be counted twice");
     }
   }
 
@@ -262,36 +333,18 @@ final class SweepSpec {
     return "flags." + flag;
   }
 
-  /** Parses the flags as `train` would and builds the experiment; errors name the spec field. */
-  private void validate(List<String> args, String method, Map<String, String> all, Map<String, String> config,
-      Map<String, String> combo, int ci) {
-    TrainCommand cmd;
-    List<String> a = new ArrayList<>(args);
-    a.add("--method");
-    a.add(method);
+  /** Builds the run as `train` would; an error names the spec field that set the setting at fault. */
+  private void validate(RunConfig c, String method, Map<String, String> all, Map<String, String> config, Map<String, String> combo, int ci) {
     try {
-      cmd = TrainCommand.parse(a);
-    } catch (CommandLine.ParameterException e) {
-      String msg = e.getMessage().split("\n")[0];
-      String field = "flags";
-      for (String k : all.keySet()) if (msg.contains("--" + k + "'") || msg.contains("'--" + k) || msg.contains("--" + k + "=")) field = where(k, config, combo, ci);
-      if (msg.startsWith("Unknown option")) {
-        for (String k : all.keySet()) if (msg.contains("--" + k)) throw bad(where(k, config, combo, ci), "not a train flag (see 'egd train --help')");
-      }
-      throw bad(field, msg);
-    }
-    if (!Experiment.METHODS.containsAll(List.of(method.split("\\+"))))
-      throw bad("methods", "unknown method " + method + "; valid: " + String.join(", ", Experiment.METHODS) + " or several joined with +");
-    try {
-      Experiment.build(cmd.options, method);
-    } catch (BadInput | IllegalArgumentException e) {
-      String msg = e.getMessage();
-      String field = "flags";
-      for (String k : all.keySet()) if (msg.startsWith("--" + k + " ") || msg.startsWith("--" + k + ":") || msg.contains(" --" + k + " ")) {
-        field = where(k, config, combo, ci);
-        break;
-      }
-      throw bad(field + " (method " + method + ")", msg);
+      Experiments.prepare(c, methods);
+    } catch (ValidationException e) {
+      String key = e.parameter().replace('_', '-');
+      String field;
+      if (e.parameter().equals("method")) field = "methods";
+      else if (e.parameter().equals("threads") || e.parameter().equals("checkpoint_every")) field = e.parameter();
+      else if (all.containsKey(key)) field = where(key, config, combo, ci) + " (method " + method + ")";
+      else field = "flags (method " + method + ")";
+      throw bad(field, BadInput.of(e).getMessage());
     }
   }
 
@@ -325,5 +378,10 @@ final class SweepSpec {
   /** The same sweep rooted at dir. */
   SweepSpec placeRuns(Path dir) {
     return new SweepSpec(source, tree, dir);
+  }
+
+  /** The same sweep rooted at dir, with progress while it is checked. */
+  SweepSpec placeRuns(Path dir, java.io.PrintStream progress) {
+    return new SweepSpec(source, tree, dir, progress);
   }
 }

@@ -17,7 +17,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "toy", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "toy", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
     description = {"The EGD paper's toy model: a linear model on a quadratic loss whose gradient has two scales, m and eps << m.",
         "Prints the steps GD and EGD need to reach the tolerance for each eps; writes toy.csv and toy.png (steps against 1/eps)."})
 final class ToyCommand implements Callable<Integer> {
@@ -74,12 +74,7 @@ final class ToyCommand implements Callable<Integer> {
   @Override public Integer call() throws Exception {
     if (!(m > 0) || !Double.isFinite(m)) throw new BadInput("--m must be > 0: " + m);
     double[] epsValues = parseEps(eps, m);
-    TwoScaleToy.Settings settings;
-    try {
-      settings = new TwoScaleToy.Settings(dim, m, lr == null ? 1 / m : lr, egdLr, egdDecay, tol, maxSteps, seed);
-    } catch (IllegalArgumentException e) {
-      throw new BadInput(e.getMessage());
-    }
+    TwoScaleToy.Settings settings = new TwoScaleToy.Settings(dim, m, lr == null ? 1 / m : lr, egdLr, egdDecay, tol, maxSteps, seed);
     RunFiles.checkWritable(out, "--out");
     TwoScaleToy toy = new TwoScaleToy(settings);
     System.out.printf(Locale.ROOT, "egd toy: W %dx%d, loss 0.5*||(W - W*) A||^2, A A^T has eigenvalues m = %s and eps; "

@@ -1,5 +1,8 @@
 package dev.egd.cli;
 
+import dev.egd.experiment.Experiments;
+import dev.egd.experiment.RunConfig;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -139,16 +142,12 @@ class CompareTest {
 
   @Test
   void parityPresetsApplyUnlessOverridden() throws Exception {
-    RunOptions o = DemoCommand.defaults();
-    o.task = "parity";
-    o.n = 400;
-    o.k = 2;
-    RunOptions r = o.copy().resolve("egd");
-    assertEquals(50, r.width);
-    assertEquals(0.01, r.lr);
-    assertEquals(1e-3, r.wd);
-    assertEquals(32, r.batch);
-    o.width = 77;
-    assertEquals(77, o.copy().resolve("egd").width);
+    RunConfig o = RunConfig.empty().with(RunConfig.TASK, "parity").with(RunConfig.N, 400).with(RunConfig.K, 2);
+    RunConfig r = Experiments.resolve(o);
+    assertEquals(50, r.get(RunConfig.WIDTH));
+    assertEquals(0.01, r.get(RunConfig.LR));
+    assertEquals(1e-3, r.get(RunConfig.WD));
+    assertEquals(32, r.get(RunConfig.BATCH));
+    assertEquals(77, Experiments.resolve(o.with(RunConfig.WIDTH, 77)).get(RunConfig.WIDTH));
   }
 }

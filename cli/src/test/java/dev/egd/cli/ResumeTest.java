@@ -30,13 +30,13 @@ class ResumeTest {
   void aKilledRunResumesToTheSameBitsAsAnUninterruptedOne() throws Exception {
     Path ref = tmp.resolve("ref"), killed = tmp.resolve("killed");
     assertEquals(0, CliTest.egd(args(ref).toArray(new String[0])).code());
-    assertFalse(Files.exists(ref.resolve(CheckpointFile.NAME)), "a finished run leaves no checkpoint");
+    assertFalse(Files.exists(ref.resolve(dev.egd.experiment.RunDirectory.CHECKPOINT)), "a finished run leaves no checkpoint");
 
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     cmd.addAll(args(killed));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
-    Path ck = killed.resolve(CheckpointFile.NAME);
+    Path ck = killed.resolve(dev.egd.experiment.RunDirectory.CHECKPOINT);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!Files.exists(ck) && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(2);
     long first = Files.exists(ck) ? Files.getLastModifiedTime(ck).toMillis() : 0;
@@ -62,11 +62,19 @@ class ResumeTest {
     CliTest.assertBadInput(args(none, "--resume"), "--resume", none);
     Path d = tmp.resolve("d");
     Files.createDirectories(d);
-    new CheckpointFile(d, 1, java.util.Map.of("lr", 0.5)).save(new byte[] {1, 2, 3});
+    Files.write(d.resolve(dev.egd.experiment.RunDirectory.CHECKPOINT), new byte[] {1, 2, 3});
     CliTest.Outcome o = CliTest.egd(args(d, "--resume").toArray(new String[0]));
     assertEquals(2, o.code());
     assertTrue(o.err().contains("--resume") && o.err().trim().lines().count() == 1, o.err());
     assertFalse(Files.exists(d.resolve("metrics.csv")), "nothing written");
+    // a whole checkpoint of another configuration: refused, naming the setting that differs
+    Path f = tmp.resolve("foreign");
+    List<String> other = args(f, "--lr", "0.3");
+    SweepTest.runAndStop(TrainCommand.parse(other.subList(1, other.size())).config(), f, 2);
+    assertTrue(Files.exists(f.resolve(dev.egd.experiment.RunDirectory.CHECKPOINT)));
+    CliTest.Outcome foreign = CliTest.egd(args(f, "--resume").toArray(new String[0]));
+    assertEquals(2, foreign.code(), foreign.err());
+    assertTrue(foreign.err().contains("--resume") && foreign.err().contains("lr = 0.3"), foreign.err());
     CliTest.assertBadInput(args(tmp.resolve("e"), "--checkpoint-every", "-1"), "--checkpoint-every", tmp.resolve("e"));
   }
 
@@ -94,17 +102,8 @@ class ResumeTest {
     assertEquals(0, CliTest.egd(a.toArray(new String[0])).code());
     // the same run, stopped after 14 evaluations as Ctrl-C would, then resumed from the command line
     List<String> parsed = new ArrayList<>(flags.subList(0, flags.size() - 1));
-    TrainCommand cmd = TrainCommand.parse(parsed);
-    Experiment ex = Experiment.build(cmd.options, "egd");
-    dev.egd.train.Trainer t = ex.trainer();
-    java.nio.file.Files.createDirectories(cut);
-    ex.runIn(cut, t, new dev.egd.train.TrainListener() {
-      int seen;
-      @Override public void onEpoch(dev.egd.train.EpochRecord r) {
-        if (++seen == 14) t.requestStop();
-      }
-    }, false);
-    assertTrue(Files.exists(cut.resolve(CheckpointFile.NAME)));
+    SweepTest.runAndStop(TrainCommand.parse(parsed).config(), cut, 14);
+    assertTrue(Files.exists(cut.resolve(dev.egd.experiment.RunDirectory.CHECKPOINT)));
     List<String> b = new ArrayList<>(List.of("train", "--out", cut.toString(), "--resume"));
     b.addAll(flags);
     CliTest.Outcome o = CliTest.egd(b.toArray(new String[0]));

@@ -33,7 +33,7 @@ class SpectrumCliTest {
     assertArrayEquals(Files.readAllBytes(off.resolve("metrics.csv")), Files.readAllBytes(on.resolve("metrics.csv")), method);
     // epochs 1, 2, 4, 6; two layers; before and after
     List<String> rows = Files.readAllLines(on.resolve("spectrum.csv"));
-    assertEquals(RunRecorder.SPECTRUM_HEADER, rows.get(0));
+    assertEquals(dev.egd.experiment.RunDirectory.SPECTRUM_HEADER, rows.get(0));
     assertEquals(1 + 4 * 2 * 2, rows.size());
     assertTrue(Files.size(on.resolve("spectrum.png")) > 0);
     assertTrue(Files.size(on.resolve("spectrum-condition.png")) > 0);

@@ -69,7 +69,7 @@ class SweepTest {
     deleteTree(redo.dir());
     stopPartWay(stopped, 7);
     assertFalse(SweepCommand.complete(stopped.dir()));
-    assertTrue(CheckpointFile.exists(stopped.dir()));
+    assertTrue(dev.egd.experiment.RunDirectory.hasCheckpoint(stopped.dir()));
     Thread.sleep(20);
     o = CliTest.egd("sweep", file.toString(), "--out", out.toString(), "--quiet");
     assertEquals(0, o.code(), o.err());
@@ -92,16 +92,18 @@ class SweepTest {
   /** Runs r's configuration in its directory and stops it after n evaluations, as Ctrl-C would. */
   static void stopPartWay(SweepSpec.Run r, int n) throws Exception {
     deleteTree(r.dir());
-    TrainCommand cmd = TrainCommand.parse(r.args());
-    Experiment ex = Experiment.build(cmd.options, r.method());
-    Trainer t = ex.trainer();
-    Files.createDirectories(r.dir());
-    ex.runIn(r.dir(), t, new TrainListener() {
+    runAndStop(r.settings(), r.dir(), n);
+  }
+
+  /** Runs a configuration into dir and stops it after n evaluations, as Ctrl-C would (it checkpoints). */
+  static void runAndStop(dev.egd.experiment.RunConfig c, Path dir, int n) throws Exception {
+    dev.egd.experiment.Experiment ex = dev.egd.experiment.Experiments.build(c);
+    dev.egd.experiment.RunDirectory.run(dir, ex, false, new TrainListener() {
       int seen;
       @Override public void onEpoch(EpochRecord rec) {
-        if (++seen == n) t.requestStop();
+        if (++seen == n) ex.requestStop();
       }
-    }, false);
+    }, null);
   }
 
   static void deleteTree(Path p) throws Exception {

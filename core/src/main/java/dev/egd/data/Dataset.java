@@ -1,5 +1,7 @@
 package dev.egd.data;
 
+import dev.egd.nn.Batch;
+
 /**
  * Examples held as flat arrays. Inputs are either sparse one-hot (a fixed number of active feature
  * indices per example, e.g. the a and b of modular arithmetic) or dense rows; targets are either
@@ -51,6 +53,37 @@ public final class Dataset {
   }
 
   public boolean isOneHot() { return oneHot != null; }
+
+  /** An empty batch with room for {@code capacity} examples laid out as this data set's. */
+  public Batch newBatch(int capacity) {
+    if (oneHot != null) {
+      return labels != null ? Batch.ofTokens(capacity, activePerExample, inputDim)
+          : Batch.ofTokensWithTargets(capacity, activePerExample, inputDim, targetDim);
+    }
+    return Batch.ofRows(capacity, inputDim, labels != null ? 0 : targetDim);
+  }
+
+  /** Every example, in order, as one batch. */
+  public Batch toBatch() {
+    int[] all = new int[size];
+    for (int i = 0; i < size; i++) all[i] = i;
+    Batch b = newBatch(Math.max(1, size));
+    gather(all, 0, size, b);
+    return b;
+  }
+
+  /** Lays the examples at positions {@code idx[off .. off + n)} out in {@code batch} (made by {@link #newBatch}). */
+  public void gather(int[] idx, int off, int n, Batch batch) {
+    if (n > batch.capacity) throw new IllegalArgumentException("batch of " + n + " exceeds its capacity " + batch.capacity);
+    batch.size = n;
+    for (int r = 0; r < n; r++) {
+      int p = idx[off + r];
+      if (oneHot != null) System.arraycopy(oneHot, p * activePerExample, batch.tokens, r * activePerExample, activePerExample);
+      else System.arraycopy(dense, p * inputDim, batch.inputs, r * inputDim, inputDim);
+      if (labels != null) batch.labels[r] = labels[p];
+      else System.arraycopy(values, p * targetDim, batch.targets, r * targetDim, targetDim);
+    }
+  }
   public boolean isClassification() { return labels != null; }
 
   /** The examples at the given positions, as a new dataset. */

@@ -41,8 +41,7 @@ public final class Idx {
       int count = in.readInt(), rows = in.readInt(), cols = in.readInt();
       if (count < 0 || rows < 1 || cols < 1 || (long) count * rows * cols > Integer.MAX_VALUE)
         throw new IllegalArgumentException(what + ": bad dimensions " + count + "x" + rows + "x" + cols);
-      byte[] bytes = new byte[count * rows * cols];
-      in.readFully(bytes);
+      byte[] bytes = readPromised(in, count * rows * cols);
       float[] px = new float[bytes.length];
       for (int i = 0; i < bytes.length; i++) px[i] = (bytes[i] & 0xff) / 255f;
       return new Images(count, rows, cols, px);
@@ -58,14 +57,29 @@ public final class Idx {
         throw new IllegalArgumentException(what + ": not an IDX label file (magic 0x" + Integer.toHexString(magic) + ", expected 0x801)");
       int count = in.readInt();
       if (count < 0) throw new IllegalArgumentException(what + ": bad count " + count);
-      byte[] bytes = new byte[count];
-      in.readFully(bytes);
+      byte[] bytes = readPromised(in, count);
       int[] labels = new int[count];
       for (int i = 0; i < count; i++) labels[i] = bytes[i] & 0xff;
       return labels;
     } catch (EOFException e) {
       throw new IllegalArgumentException(what + ": truncated (the header promises more bytes than the file has)");
     }
+  }
+
+  /**
+   * Reads the {@code n} bytes a header promises, growing the buffer as bytes arrive, so a header that
+   * promises more than the file holds costs no more memory than the file (EOFException when short).
+   */
+  private static byte[] readPromised(DataInputStream in, int n) throws IOException {
+    byte[] buf = new byte[Math.min(n, 1 << 20)];
+    int have = 0;
+    while (have < n) {
+      if (have == buf.length) buf = java.util.Arrays.copyOf(buf, (int) Math.min(n, 2L * buf.length));
+      int got = in.read(buf, have, buf.length - have);
+      if (got < 0) throw new EOFException();
+      have += got;
+    }
+    return buf;
   }
 
   /** Writes images (pixels in [0, 1], rounded to bytes) gzip-compressed or plain. */

@@ -9,8 +9,9 @@ import java.util.Locale;
 /**
  * MNIST digits as a classification task: 784 pixels in [0, 1], 10 classes.
  *
- * <p>Without a data directory the bundled set is used: 10,000 real digits (see
- * {@code dev/egd/data/mnist-10k/README.md} for provenance), the first {@code trainPoints} for
+ * <p>Without a data directory the bundled set is used: 10,000 real digits from the
+ * {@code dev.egd:egd-data} artifact, which must then be on the class path (see
+ * {@code dev/egd/data/mnist-10k/README.md} there for provenance), the first {@code trainPoints} for
  * training and the rest for testing. With a directory of the standard files
  * ({@code train-images-idx3-ubyte[.gz]}, {@code train-labels-idx1-ubyte[.gz]}, and optionally
  * {@code t10k-*}), training takes the first {@code trainPoints} training images and testing the
@@ -22,25 +23,31 @@ public final class Mnist {
   private Mnist() {}
 
   public static Split load(Path dir, int trainPoints) throws IOException {
-    if (trainPoints < 1) throw new IllegalArgumentException("--train-points must be >= 1: " + trainPoints);
+    dev.egd.Check.atLeast("train_points", trainPoints, 1);
     Dataset train, test = null;
     String source;
     if (dir == null) {
-      Dataset all = read(Mnist.class.getResourceAsStream(BUNDLE + "images-idx3-ubyte.gz"),
-          Mnist.class.getResourceAsStream(BUNDLE + "labels-idx1-ubyte.gz"), "bundled mnist-10k");
+      InputStream images = bundled("images-idx3-ubyte.gz"), labels = bundled("labels-idx1-ubyte.gz");
+      if (images == null || labels == null) {
+        for (InputStream in : new InputStream[] {images, labels}) if (in != null) in.close();
+        throw new IllegalArgumentException("the bundled MNIST digits are not on the class path: add the dev.egd:egd-data"
+            + " artifact, or pass a directory of the MNIST IDX files");
+      }
+      Dataset all = read(images, labels, "bundled mnist-10k");
       train = all;
       source = "bundled MNIST (10,000 digits)";
     } else {
-      if (!Files.isDirectory(dir)) throw new IllegalArgumentException("--data " + dir + " is not a directory");
+      if (!Files.isDirectory(dir)) throw dev.egd.ValidationException.of("data", dir + " is not a directory");
       train = read(find(dir, "train-images-idx3-ubyte", true), find(dir, "train-labels-idx1-ubyte", true), dir + "/train-*");
       InputStream ti = find(dir, "t10k-images-idx3-ubyte", false), tl = find(dir, "t10k-labels-idx1-ubyte", false);
-      if ((ti == null) != (tl == null)) throw new IllegalArgumentException("--data " + dir + ": t10k images and labels must come together");
+      if ((ti == null) != (tl == null)) throw dev.egd.ValidationException.of("data", dir + ": t10k images and labels must come together");
       if (ti != null) test = read(ti, tl, dir + "/t10k-*");
       source = "MNIST from " + dir;
     }
+    if (train.size < (test == null ? 2 : 1)) throw dev.egd.ValidationException.of("data", source + " has " + train.size + " images: too few to train and test");
     int limit = test == null ? train.size - 1 : train.size;
     if (trainPoints > limit)
-      throw new IllegalArgumentException("--train-points must be in [1, " + limit + "] for " + source + ": " + trainPoints);
+      throw new dev.egd.ValidationException("train_points", "must be in [1, " + limit + "] for " + source, trainPoints);
     int[] tr = new int[trainPoints];
     for (int i = 0; i < trainPoints; i++) tr[i] = i;
     Dataset trainSet = train.subset(tr);
@@ -52,18 +59,42 @@ public final class Mnist {
     return new Split(trainSet, test, String.format(Locale.ROOT, "%s: %d train / %d test images", source, trainSet.size, test.size));
   }
 
+  /**
+   * One file of the bundle, from the egd-data artifact. On the class path the class's own lookup finds it; when egd-core
+   * and egd-data are modules, the class loader's lookup does (the folder {@code mnist-10k} is no package, so it is not
+   * encapsulated).
+   */
+  private static InputStream bundled(String file) {
+    InputStream in = Mnist.class.getResourceAsStream(BUNDLE + file);
+    ClassLoader cl = Mnist.class.getClassLoader();
+    if (in == null && cl != null) in = cl.getResourceAsStream(BUNDLE.substring(1) + file);
+    return in;
+  }
+
   private static InputStream find(Path dir, String name, boolean required) throws IOException {
     for (String n : new String[] {name, name + ".gz"}) {
       Path p = dir.resolve(n);
       if (Files.isRegularFile(p)) return Files.newInputStream(p);
     }
-    if (required) throw new IllegalArgumentException("--data " + dir + ": missing " + name + " (or " + name + ".gz)");
+    if (required) throw dev.egd.ValidationException.of("data", dir + ": missing " + name + " (or " + name + ".gz)");
     return null;
   }
 
   static Dataset read(InputStream images, InputStream labels, String what) throws IOException {
+    try {
+      return readChecked(images, labels, what);
+    } catch (dev.egd.ValidationException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw dev.egd.ValidationException.of("data", e.getMessage());
+    }
+  }
+
+  private static Dataset readChecked(InputStream images, InputStream labels, String what) throws IOException {
     if (images == null || labels == null) throw new IllegalStateException(what + " is missing from the jar");
     Idx.Images im = Idx.readImages(images, what + " images");
+    if (im.rows() != 28 || im.cols() != 28)
+      throw dev.egd.ValidationException.of("data", what + ": the images are " + im.rows() + "x" + im.cols() + "; MNIST's are 28x28");
     int[] lab = Idx.readLabels(labels, what + " labels");
     if (im.count() != lab.length)
       throw new IllegalArgumentException(what + ": " + im.count() + " images but " + lab.length + " labels");

@@ -1,5 +1,7 @@
 package dev.egd.data;
 
+import dev.egd.ValidationException;
+
 import dev.egd.util.Rng;
 import java.util.Locale;
 
@@ -19,7 +21,7 @@ public final class ModularArithmetic {
       try {
         return valueOf(s.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("unknown op '" + s + "'; valid: add, sub, mul, div");
+        throw new ValidationException("op", "must be one of: add, sub, mul, div", s);
       }
     }
 
@@ -55,11 +57,10 @@ public final class ModularArithmetic {
 
   /** Checks the arguments; throws IllegalArgumentException naming the flag and the valid range. */
   public static void validate(Op op, int p, double trainFraction) {
-    if (p < 2) throw new IllegalArgumentException("--p must be >= 2: " + p);
-    if (p > 46340) throw new IllegalArgumentException("--p must be <= 46340 (p^2 pairs must fit): " + p);
-    if (op == Op.DIV && !isPrime(p)) throw new IllegalArgumentException("--p must be prime for --op div: " + p);
-    if (!(trainFraction > 0 && trainFraction < 1))
-      throw new IllegalArgumentException("--train-fraction must be in (0, 1): " + trainFraction);
+    if (p < 2) throw new ValidationException("p", "must be >= 2", p);
+    if (p > 46340) throw new ValidationException("p", "must be <= 46340 (p^2 pairs must fit)", p);
+    if (op == Op.DIV && !isPrime(p)) throw new ValidationException("p", "must be prime for {op} div", p);
+    if (!(trainFraction > 0 && trainFraction < 1)) throw new ValidationException("train_fraction", "must be in (0, 1)", trainFraction);
   }
 
   /**
@@ -95,7 +96,7 @@ public final class ModularArithmetic {
     new Rng(splitSeed, 0x5EED5EEDL).shuffle(perm, total);
     int trainSize = (int) Math.floor(total * trainFraction);
     if (trainSize < 1 || trainSize >= total)
-      throw new IllegalArgumentException("--train-fraction " + trainFraction + " leaves an empty train or test set");
+      throw new ValidationException("train_fraction", "leaves an empty train or test set", trainFraction);
     int[] tr = java.util.Arrays.copyOfRange(perm, 0, trainSize);
     int[] te = java.util.Arrays.copyOfRange(perm, trainSize, total);
     return new Split(all.subset(tr), all.subset(te), String.format(Locale.ROOT, "%s: %d train / %d test", what, trainSize, total - trainSize));

@@ -12,10 +12,10 @@ public final class SparseParity {
   private SparseParity() {}
 
   public static void validate(int n, int k, int trainSize, int testSize) {
-    if (n < 1) throw new IllegalArgumentException("--n must be >= 1: " + n);
-    if (k < 1 || k > n) throw new IllegalArgumentException("--k must be in [1, n=" + n + "]: " + k);
-    if (trainSize < 1) throw new IllegalArgumentException("--train-size must be >= 1: " + trainSize);
-    if (testSize < 1) throw new IllegalArgumentException("--test-size must be >= 1: " + testSize);
+    dev.egd.Check.atLeast("n", n, 1);
+    if (k < 1 || k > n) throw new dev.egd.ValidationException("k", "must be in [1, {n}=" + n + "]", k);
+    dev.egd.Check.atLeast("train_size", trainSize, 1);
+    dev.egd.Check.atLeast("test_size", testSize, 1);
   }
 
   /** The secret bit positions: 0..k-1, or k distinct positions drawn from the seed. */

@@ -80,9 +80,10 @@ public final class ExactEgd {
    *     direction, as the paper's formula does (rounding noise of a rank-deficient G then moves too)
    */
   public ExactEgd(int rows, int cols, Route route, float floor, double rcond) {
-    if (rows < 1 || cols < 1) throw new IllegalArgumentException("matrix must be non-empty: " + rows + "x" + cols);
-    if (!(floor > 0)) throw new IllegalArgumentException("--egd-floor must be > 0: " + floor);
-    if (!(rcond >= 0 && rcond < 1)) throw new IllegalArgumentException("--egd-rcond must be in [0, 1): " + rcond);
+    if (rows < 1 || cols < 1) throw new dev.egd.ValidationException("shape", "must be at least 1 x 1", rows + "x" + cols);
+    if ((long) rows * cols > Integer.MAX_VALUE / 2) throw new dev.egd.ValidationException("shape", "is too large for a Java array of doubles", rows + "x" + cols);
+    if (!(floor > 0)) throw new dev.egd.ValidationException("egd_floor", "must be > 0", floor);
+    if (!(rcond >= 0 && rcond < 1)) throw new dev.egd.ValidationException("egd_rcond", "must be in [0, 1)", rcond);
     this.m = rows;
     this.n = cols;
     this.k = Math.min(rows, cols);

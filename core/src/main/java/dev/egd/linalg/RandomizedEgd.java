@@ -31,13 +31,13 @@ public final class RandomizedEgd {
   public RandomizedEgd(int rows, int cols, int rank, int powerIters, int oversample, Residual residual, float floor) {
     int kmax = Math.min(rows, cols);
     if (rank < 1 || rank > kmax)
-      throw new IllegalArgumentException("rank must be in [1, " + kmax + "] for a " + rows + "x" + cols + " matrix: " + rank);
-    if (powerIters < 0) throw new IllegalArgumentException("power iterations must be >= 0: " + powerIters);
-    if (oversample < 0) throw new IllegalArgumentException("oversampling must be >= 0: " + oversample);
+      throw new dev.egd.ValidationException("rank", "must be in [1, " + kmax + "] for a " + rows + "x" + cols + " matrix", rank);
+    if (powerIters < 0) throw new dev.egd.ValidationException("power_iters", "must be >= 0", powerIters);
+    if (oversample < 0) throw new dev.egd.ValidationException("oversample", "must be >= 0", oversample);
     this.m = rows;
     this.n = cols;
     this.r = rank;
-    this.l = Math.min(kmax, rank + oversample);
+    this.l = (int) Math.min(kmax, (long) rank + oversample);
     this.powerIters = powerIters;
     this.residual = residual;
     this.floor = floor;

@@ -3,9 +3,9 @@ package dev.egd.nn;
 /**
  * Row-wise layer normalisation, y = (x - mean) / sqrt(var + eps) * gain + bias, as torch.nn.LayerNorm.
  *
- * <p>Row sums use eight float accumulators (then added in a fixed order): Java's strict order of a
- * single running sum keeps C2 from vectorising a reduction, eight independent ones it packs into
- * one vector register. Element-wise passes are kept free of reductions for the same reason.
+ * <p>Row sums are {@link VecMath}'s eight-accumulator reductions (Java's strict order of a single
+ * running sum keeps C2 from vectorising a reduction, eight independent ones it packs into one vector
+ * register). Element-wise passes are kept free of reductions for the same reason.
  */
 final class LayerNorm {
   static final float EPS = 1e-5f;
@@ -16,9 +16,9 @@ final class LayerNorm {
   static void forward(float[] x, float[] y, float[] xhat, float[] rstd, float[] gain, float[] bias, int rows, int d) {
     for (int r = 0; r < rows; r++) {
       int o = r * d;
-      float mean = sum(x, o, d) / d;
+      float mean = VecMath.sum(x, o, d) / d;
       for (int j = 0; j < d; j++) xhat[o + j] = x[o + j] - mean;
-      float var = sumOfSquares(xhat, o, d) / d;
+      float var = VecMath.sumOfSquares(xhat, o, d) / d;
       float rs = (float) (1.0 / Math.sqrt(var + EPS));
       rstd[r] = rs;
       for (int j = 0; j < d; j++) {
@@ -67,39 +67,5 @@ final class LayerNorm {
         for (int k = 0; k < d; k++) dx[o + k] = rs * (dy[o + k] * gain[k] - meanD - xhat[o + k] * meanDX);
       }
     }
-  }
-
-  static float sum(float[] a, int o, int n) {
-    float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-    int j = 0;
-    for (; j + 8 <= n; j += 8) {
-      s0 += a[o + j];
-      s1 += a[o + j + 1];
-      s2 += a[o + j + 2];
-      s3 += a[o + j + 3];
-      s4 += a[o + j + 4];
-      s5 += a[o + j + 5];
-      s6 += a[o + j + 6];
-      s7 += a[o + j + 7];
-    }
-    for (; j < n; j++) s0 += a[o + j];
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
-  }
-
-  static float sumOfSquares(float[] a, int o, int n) {
-    float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-    int j = 0;
-    for (; j + 8 <= n; j += 8) {
-      s0 += a[o + j] * a[o + j];
-      s1 += a[o + j + 1] * a[o + j + 1];
-      s2 += a[o + j + 2] * a[o + j + 2];
-      s3 += a[o + j + 3] * a[o + j + 3];
-      s4 += a[o + j + 4] * a[o + j + 4];
-      s5 += a[o + j + 5] * a[o + j + 5];
-      s6 += a[o + j + 6] * a[o + j + 6];
-      s7 += a[o + j + 7] * a[o + j + 7];
-    }
-    for (; j < n; j++) s0 += a[o + j] * a[o + j];
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 }

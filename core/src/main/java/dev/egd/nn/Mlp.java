@@ -1,7 +1,5 @@
 package dev.egd.nn;
 
-import dev.egd.data.Dataset;
-import dev.egd.linalg.Blas;
 import dev.egd.util.Rng;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,7 +12,7 @@ import java.util.List;
  * default); the last layer is linear. Parameters are
  * named W1, b1, W2, ... ({@code W_l} is fan_in x fan_out, so a one-hot input selects rows of W1).
  * On one-hot input the first layer is a row gather forward and a scatter-add backward, never a
- * dense GEMM.
+ * dense GEMM ({@link Embedding}, with the ReLU fused in); every other layer is a {@link Linear}.
  */
 public final class Mlp implements Model {
   /** Hidden-layer non-linearities, as PyTorch's nn.ReLU, nn.Tanh, nn.Sigmoid and nn.GELU (exact erf form). */
@@ -24,7 +22,7 @@ public final class Mlp implements Model {
     /** Parses relu, tanh, sigmoid or gelu (any case). */
     public static Activation parse(String s) {
       for (Activation a : values()) if (a.name().equalsIgnoreCase(s)) return a;
-      throw new IllegalArgumentException("--activation must be relu, tanh, sigmoid or gelu: " + s);
+      throw new dev.egd.ValidationException("activation", "must be relu, tanh, sigmoid or gelu", s);
     }
   }
 
@@ -34,6 +32,8 @@ public final class Mlp implements Model {
   private final boolean hiddenBias, outputBias;
   private final ParamSet params;
   private final Tensor[] w, b; // index 1..layers; b[l] may be null
+  private final Linear[] linear; // index 1..layers
+  private final Embedding firstOnTokens; // the first layer on token (one-hot) input: rows of W1 plus b1
 
   /**
    * @param sizes input, hidden..., output widths (at least input and output)
@@ -48,7 +48,7 @@ public final class Mlp implements Model {
   public Mlp(int[] sizes, boolean hiddenBias, boolean outputBias, Activation act) {
     this.act = java.util.Objects.requireNonNull(act);
     if (sizes.length < 2) throw new IllegalArgumentException("an MLP needs input and output sizes");
-    for (int s : sizes) if (s < 1) throw new IllegalArgumentException("layer sizes must be >= 1: " + Arrays.toString(sizes));
+    for (int s : sizes) if (s < 1) throw new dev.egd.ValidationException("width", "must be >= 1", s);
     this.sizes = sizes.clone();
     this.layers = sizes.length - 1;
     this.hiddenBias = hiddenBias;
@@ -66,11 +66,13 @@ public final class Mlp implements Model {
       }
     }
     params = new ParamSet(list);
+    linear = new Linear[layers + 1];
+    for (int l = 1; l <= layers; l++) linear[l] = new Linear(w[l], b[l]);
+    firstOnTokens = new Embedding(w[1], b[1]);
   }
 
   @Override public ParamSet params() { return params; }
 
-  @Override public Mlp replica() { return new Mlp(sizes, hiddenBias, outputBias, act); }
   public int layers() { return layers; }
   public int inputDim() { return sizes[0]; }
   @Override public int outputDim() { return sizes[layers]; }
@@ -100,14 +102,12 @@ public final class Mlp implements Model {
   /** Per-thread buffers for up to maxRows examples at a time. */
   public final class Workspace implements Model.Workspace {
     final int maxRows;
-    final float[] x; // gathered dense input
     final float[][] h, dh; // 1..layers-1
     final float[][] dAct; // GELU only: the activation's derivative at each hidden unit, 1..layers-1
     public final float[] out, dOut;
 
     Workspace(int maxRows) {
       this.maxRows = maxRows;
-      x = new float[maxRows * sizes[0]];
       h = new float[layers][];
       dh = new float[layers][];
       dAct = new float[layers][];
@@ -133,35 +133,29 @@ public final class Mlp implements Model {
     return sb.append(' ').append(act.name().toLowerCase(java.util.Locale.ROOT)).append(hiddenBias ? "" : ", no hidden bias").append(outputBias ? "" : ", no output bias").toString();
   }
 
-  @Override public void forward(Dataset d, int[] idx, int off, int n, Model.Workspace ws) {
-    forward(d, idx, off, n, (Workspace) ws);
+  @Override public void forward(Batch batch, Model.Workspace ws) {
+    forward(batch, (Workspace) ws);
   }
 
-  @Override public void backward(Dataset d, int[] idx, int off, int n, Model.Workspace ws, ParamSet grads) {
-    backward(d, idx, off, n, (Workspace) ws, grads);
+  @Override public void backward(Batch batch, Model.Workspace ws, ParamSet grads) {
+    backward(batch, (Workspace) ws, grads);
   }
 
-  /** Forward pass for examples idx[off .. off+n) of d; the outputs land in ws.out (n x outputDim). */
-  public void forward(Dataset d, int[] idx, int off, int n, Workspace ws) {
+  /** Forward pass for the batch; the outputs land in ws.out (batch.size x outputDim). */
+  public void forward(Batch batch, Workspace ws) {
+    int n = batch.size;
     if (n > ws.maxRows) throw new IllegalArgumentException("batch of " + n + " exceeds workspace of " + ws.maxRows);
     for (int l = 1; l <= layers; l++) {
       int fanOut = sizes[l];
       float[] dst = l < layers ? ws.h[l] : ws.out;
-      if (l == 1 && d.isOneHot()) {
+      if (l == 1 && batch.isTokens()) {
         boolean fuseRelu = layers > 1 && act == Activation.RELU;
-        gatherFirstLayer(d, idx, off, n, dst, fuseRelu); // ReLU fused in
+        firstOnTokens.forward(batch.tokens, batch.tokensPerExample, n, dst, fuseRelu); // b1 + W1 rows, ReLU fused in
         if (layers > 1 && !fuseRelu) activate(dst, ws.dAct[1], n * fanOut);
         continue;
       }
-      float[] in;
-      if (l == 1) {
-        gatherDense(d, idx, off, n, ws.x);
-        in = ws.x;
-      } else {
-        in = ws.h[l - 1];
-      }
-      Blas.gemm(false, false, n, fanOut, sizes[l - 1], 1f, in, sizes[l - 1], w[l].data, fanOut, 0f, dst, fanOut);
-      if (b[l] != null) addRowVector(dst, n, fanOut, b[l].data);
+      float[] in = l == 1 ? batch.inputs : ws.h[l - 1];
+      linear[l].forward(in, dst, n); // GEMM, then the bias added
       if (l < layers) activate(dst, ws.dAct[l], n * fanOut);
     }
   }
@@ -187,78 +181,24 @@ public final class Mlp implements Model {
     }
   }
 
-  /** h = [ReLU](b1 + sum of the W1 rows of the active features), in one pass per row for two features. */
-  private void gatherFirstLayer(Dataset d, int[] idx, int off, int n, float[] dst, boolean applyRelu) {
-    int width = sizes[1];
-    int k = d.activePerExample;
-    float[] w1 = w[1].data;
-    float[] bias = b[1] == null ? zeros(width) : b[1].data;
-    float floor = applyRelu ? 0f : Float.NEGATIVE_INFINITY;
-    for (int r = 0; r < n; r++) {
-      int base = r * width;
-      int ex = idx[off + r] * k;
-      int f0 = d.oneHot[ex] * width;
-      if (k == 2) {
-        int f1 = d.oneHot[ex + 1] * width;
-        for (int j = 0; j < width; j++) dst[base + j] = Math.max(bias[j] + w1[f0 + j] + w1[f1 + j], floor);
-        continue;
-      }
-      for (int j = 0; j < width; j++) dst[base + j] = bias[j] + w1[f0 + j];
-      for (int a = 1; a < k; a++) {
-        int f = d.oneHot[ex + a] * width;
-        for (int j = 0; j < width; j++) dst[base + j] += w1[f + j];
-      }
-      for (int j = 0; j < width; j++) dst[base + j] = Math.max(dst[base + j], floor);
-    }
-  }
-
-  private float[] zeroBias;
-
-  private float[] zeros(int width) {
-    if (zeroBias == null || zeroBias.length != width) zeroBias = new float[width];
-    return zeroBias;
-  }
-
-  private static void gatherDense(Dataset d, int[] idx, int off, int n, float[] x) {
-    int dim = d.inputDim;
-    for (int r = 0; r < n; r++) System.arraycopy(d.dense, idx[off + r] * dim, x, r * dim, dim);
-  }
-
   /**
    * Backward pass after {@link #forward} on the same examples, from the output gradient in ws.dOut.
    * Overwrites grads (same layout as {@link #params()}) with the parameter gradients.
    */
-  public void backward(Dataset d, int[] idx, int off, int n, Workspace ws, ParamSet grads) {
+  public void backward(Batch batch, Workspace ws, ParamSet grads) {
+    int n = batch.size;
     float[] dNext = ws.dOut;
     for (int l = layers; l >= 1; l--) {
-      int fanIn = sizes[l - 1], fanOut = sizes[l];
-      Tensor gw = grads.get(w[l].name);
-      if (b[l] != null) columnSums(dNext, n, fanOut, grads.get(b[l].name).data);
-      if (l == 1 && d.isOneHot()) {
-        scatterFirstLayer(d, idx, off, n, dNext, gw.data);
+      if (l == 1 && batch.isTokens()) {
+        firstOnTokens.backward(batch.tokens, batch.tokensPerExample, n, dNext, grads, false); // scatter-add into W1, b1
         break;
       }
-      float[] in = l == 1 ? ws.x : ws.h[l - 1];
-      Blas.gemm(true, false, fanIn, fanOut, n, 1f, in, fanIn, dNext, fanOut, 0f, gw.data, fanOut);
+      float[] in = l == 1 ? batch.inputs : ws.h[l - 1];
+      float[] dh = l == 1 ? null : ws.dh[l - 1]; // no input gradient at the first layer
+      linear[l].backward(in, dNext, n, grads, dh, false);
       if (l == 1) break;
-      float[] dh = ws.dh[l - 1];
-      Blas.gemm(false, true, n, fanIn, fanOut, 1f, dNext, fanOut, w[l].data, fanOut, 0f, dh, fanIn);
-      activateBackward(dh, ws.h[l - 1], ws.dAct[l - 1], n * fanIn);
+      activateBackward(dh, ws.h[l - 1], ws.dAct[l - 1], n * sizes[l - 1]);
       dNext = dh;
-    }
-  }
-
-  private void scatterFirstLayer(Dataset d, int[] idx, int off, int n, float[] dh, float[] gw) {
-    int width = sizes[1];
-    int k = d.activePerExample;
-    Arrays.fill(gw, 0f);
-    for (int r = 0; r < n; r++) {
-      int base = r * width;
-      int ex = idx[off + r] * k;
-      for (int a = 0; a < k; a++) {
-        int f = d.oneHot[ex + a] * width;
-        for (int j = 0; j < width; j++) gw[f + j] += dh[base + j];
-      }
     }
   }
 
@@ -274,21 +214,6 @@ public final class Mlp implements Model {
       int b = Float.floatToRawIntBits(h[i]);
       int mask = (b | -b) >> 31; // all ones iff h != +0
       dh[i] = Float.intBitsToFloat(Float.floatToRawIntBits(dh[i]) & mask);
-    }
-  }
-
-  static void addRowVector(float[] m, int rows, int cols, float[] v) {
-    for (int r = 0; r < rows; r++) {
-      int base = r * cols;
-      for (int j = 0; j < cols; j++) m[base + j] += v[j];
-    }
-  }
-
-  static void columnSums(float[] m, int rows, int cols, float[] out) {
-    Arrays.fill(out, 0, cols, 0f);
-    for (int r = 0; r < rows; r++) {
-      int base = r * cols;
-      for (int j = 0; j < cols; j++) out[j] += m[base + j];
     }
   }
 }

@@ -1,8 +1,9 @@
 package dev.egd.nn;
 
-import dev.egd.data.Dataset;
-
-/** A model as a forward/backward pair over flat arrays, with per-thread workspaces. */
+/**
+ * A model as a forward/backward pair over flat row-major arrays, with per-thread workspaces.
+ * The caller lays a batch out ({@link Batch}); the model never sees a data set.
+ */
 public interface Model {
   ParamSet params();
 
@@ -14,21 +15,16 @@ public interface Model {
   /** Buffers for forward passes only (evaluation): a model may skip what only backward needs. */
   default Workspace newEvalWorkspace(int maxRows) { return newWorkspace(maxRows); }
 
-  /** Outputs for examples idx[off .. off+n) of d into ws.out(). */
-  void forward(Dataset d, int[] idx, int off, int n, Workspace ws);
+  /** Outputs for the batch's examples into ws.out() ({@code batch.size x outputDim}). */
+  void forward(Batch batch, Workspace ws);
 
-  /** After forward on the same examples: gradients from ws.dOut() overwrite grads. */
-  void backward(Dataset d, int[] idx, int off, int n, Workspace ws, ParamSet grads);
-
-  /**
-   * A model of the same architecture with its own parameters (values unspecified), used to evaluate a
-   * snapshot on another thread while training goes on; null when the model does not support it.
-   */
-  default Model replica() { return null; }
+  /** After forward on the same batch: gradients from ws.dOut() overwrite grads. */
+  void backward(Batch batch, Workspace ws, ParamSet grads);
 
   /** A one-line description of the architecture. */
   String describe();
 
+  /** A model's buffers for one thread. */
   interface Workspace {
     float[] out();
 

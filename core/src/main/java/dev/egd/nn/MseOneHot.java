@@ -1,19 +1,18 @@
 package dev.egd.nn;
 
-import dev.egd.data.Dataset;
-
 /**
  * Mean squared error against one-hot targets, averaged over the classes (so that the batch mean
  * equals torch's MSELoss over batch x classes); accuracy by arg-max.
  */
 public final class MseOneHot implements Loss {
   @Override
-  public void evaluate(float[] out, int n, int dim, Dataset d, int[] idx, int off, float[] dOut, float scale, LossStats stats) {
+  public void evaluate(float[] out, int dim, Batch batch, float[] dOut, float scale, LossStats stats) {
+    int n = batch.size;
     double lossSum = 0;
     long correct = 0;
     float g = 2f * scale / dim;
     for (int r = 0; r < n; r++) {
-      int base = r * dim, label = d.labels[idx[off + r]];
+      int base = r * dim, label = batch.labels[r];
       int arg = 0;
       double sq = 0;
       for (int j = 0; j < dim; j++) {

@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * An ordered set of named tensors: a model's parameters, or anything shaped like them (gradients,
- * optimizer moments, filter state).
+ * optimizer moments, filter state). Transforms match parameters and gradients by position, so a
+ * gradient set must have its parameters' layout ({@link #zerosLike}, or {@link #of} over the caller's
+ * own arrays in the same order).
  */
 public final class ParamSet {
   private final List<Tensor> tensors;
@@ -17,9 +19,12 @@ public final class ParamSet {
   public ParamSet(List<Tensor> tensors) {
     this.tensors = Collections.unmodifiableList(new ArrayList<>(tensors));
     for (Tensor t : tensors) {
-      if (byName.put(t.name, t) != null) throw new IllegalArgumentException("duplicate parameter name " + t.name);
+      if (byName.put(t.name, t) != null) throw new dev.egd.ValidationException("tensor", "names must be unique in a parameter set", t.name);
     }
   }
+
+  /** The tensors, in this order (their arrays are shared, not copied). */
+  public static ParamSet of(Tensor... tensors) { return new ParamSet(List.of(tensors)); }
 
   public List<Tensor> tensors() { return tensors; }
   public int count() { return tensors.size(); }
@@ -27,7 +32,7 @@ public final class ParamSet {
 
   public Tensor get(String name) {
     Tensor t = byName.get(name);
-    if (t == null) throw new IllegalArgumentException("no parameter named " + name + "; have " + byName.keySet());
+    if (t == null) throw new dev.egd.ValidationException("tensor", "must be one of " + byName.keySet(), name);
     return t;
   }
 

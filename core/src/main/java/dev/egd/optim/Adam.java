@@ -1,6 +1,10 @@
 package dev.egd.optim;
 
+import dev.egd.Check;
 import dev.egd.nn.ParamSet;
+import dev.egd.util.State;
+import dev.egd.util.Workers;
+import java.io.IOException;
 
 /**
  * Adam and AdamW as torch.optim computes them, as the last link of a chain.
@@ -11,34 +15,29 @@ import dev.egd.nn.ParamSet;
  * linearly: {@code lr_t = lr * min(1, step / warmup)} with steps counted from 0, which is what
  * {@code LambdaLR(lambda u: 1 if u > w else u / w)} gives (so the first update has lr 0).
  */
-public final class Adam implements GradientTransform {
+final class Adam implements GradientTransform {
   private final float lr, beta1, beta2, eps, weightDecay;
   private final int warmup;
   private final boolean decoupled;
   private float[][] m, v;
   private long t;
-  private dev.egd.train.Workers workers;
+  private Workers workers;
   private ParamSet curGrads, curParams;
   private float curStepSize, curLr, curBc2Sqrt;
-  private java.util.function.IntConsumer part;
+  private final java.util.function.IntConsumer part = w -> updateSlice(w, workers.size());
 
-  public Adam(double lr, double beta1, double beta2, double eps, double weightDecay, int warmup, boolean decoupled) {
-    if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("--lr must be > 0: " + lr);
-    if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("--beta1 must be in [0, 1): " + beta1);
-    if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("--beta2 must be in [0, 1): " + beta2);
-    if (!(eps > 0)) throw new IllegalArgumentException("--eps must be > 0: " + eps);
-    if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) throw new IllegalArgumentException("--wd must be >= 0: " + weightDecay);
-    if (warmup < 0) throw new IllegalArgumentException("--warmup must be >= 0: " + warmup);
-    this.lr = (float) lr;
-    this.beta1 = (float) beta1;
-    this.beta2 = (float) beta2;
-    this.eps = (float) eps;
-    this.weightDecay = (float) weightDecay;
-    this.warmup = warmup;
+  Adam(double lr, AdamOptions o, double weightDecay, boolean decoupled) {
+    this.lr = (float) Check.positive("lr", lr);
+    this.beta1 = (float) o.beta1();
+    this.beta2 = (float) o.beta2();
+    this.eps = (float) o.eps();
+    this.weightDecay = (float) Check.nonNegative("wd", weightDecay);
+    this.warmup = o.warmup();
     this.decoupled = decoupled;
   }
 
-  @Override public void init(ParamSet params, long seed) {
+  @Override public void init(ParamSet params, InitContext context) {
+    workers = context.workers();
     m = new float[params.count()][];
     v = new float[params.count()][];
     for (int i = 0; i < params.count(); i++) {
@@ -48,20 +47,18 @@ public final class Adam implements GradientTransform {
     t = 0;
   }
 
-  @Override public void saveState(dev.egd.util.State.Out out) throws java.io.IOException {
+  @Override public void saveState(State.Out out) throws IOException {
     out.i64(t);
     for (int i = 0; i < m.length; i++) out.floats(m[i]).floats(v[i]);
   }
 
-  @Override public void loadState(dev.egd.util.State.In in) throws java.io.IOException {
+  @Override public void loadState(State.In in) throws IOException {
     t = in.i64();
     for (int i = 0; i < m.length; i++) {
       in.floatsInto(m[i]);
       in.floatsInto(v[i]);
     }
   }
-
-  @Override public void useWorkers(dev.egd.train.Workers workers) { this.workers = workers; }
 
   /** The learning rate of 0-based step s. */
   double learningRate(long s) {
@@ -75,10 +72,7 @@ public final class Adam implements GradientTransform {
     curBc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, t));
     curGrads = grads;
     curParams = params;
-    int n = workers == null ? 1 : workers.size();
-    if (part == null) part = w -> updateSlice(w, workers == null ? 1 : workers.size());
-    if (n == 1) updateSlice(0, 1);
-    else workers.run(part);
+    workers.run(part);
   }
 
   /** Element-wise, so any split of the elements gives the same bits; worker w takes slice w of n of every tensor. */

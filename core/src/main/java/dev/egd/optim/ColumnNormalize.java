@@ -1,25 +1,23 @@
 package dev.egd.optim;
 
+import dev.egd.Check;
 import dev.egd.nn.ParamSet;
 import dev.egd.nn.Tensor;
 
 /** Divides each column of the selected gradient matrices by max(its L2 norm, minNorm) (paper: 0.01). */
-public final class ColumnNormalize implements GradientTransform {
+final class ColumnNormalize implements GradientTransform, UpdateReport {
   private final ParamSelector selector;
   private final float minNorm;
   private SelectedMatrices selected;
   private double[] norms;
 
-  public ColumnNormalize(ParamSelector selector, double minNorm) {
-    if (!(minNorm > 0)) throw new IllegalArgumentException("column-norm floor must be > 0: " + minNorm);
+  ColumnNormalize(ParamSelector selector, double minNorm) {
     this.selector = selector;
-    this.minNorm = (float) minNorm;
+    this.minNorm = (float) Check.positive("colnorm_min", minNorm);
   }
 
-  @Override public void validate(ParamSet params) { new SelectedMatrices(selector, params); }
-
-  @Override public void init(ParamSet params, long seed) {
-    selected = new SelectedMatrices(selector, params);
+  @Override public void init(ParamSet params, InitContext context) {
+    selected = new SelectedMatrices(selector, params, context.workers());
     int maxCols = 0;
     for (int i = 0; i < selected.count(); i++) maxCols = Math.max(maxCols, selected.tensor(params, i).cols);
     norms = new double[maxCols];
@@ -42,6 +40,8 @@ public final class ColumnNormalize implements GradientTransform {
       }
     }
   }
+
+  @Override public boolean rewrote(int param) { return selected != null && selected.position(param) >= 0; }
 
   @Override public String describe() {
     return "colnorm(" + (selected == null ? selector : selected.names) + ", min=" + minNorm + ")";

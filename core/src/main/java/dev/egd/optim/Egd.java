@@ -3,87 +3,87 @@ package dev.egd.optim;
 import dev.egd.linalg.ExactEgd;
 import dev.egd.nn.ParamSet;
 import dev.egd.nn.Tensor;
+import dev.egd.util.State;
+import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /** Exact egalitarian gradient descent on the selected gradient matrices: G = U S V^T becomes U V^T. */
-public final class Egd implements GradientTransform {
+final class Egd implements GradientTransform, Reporting, UpdateReport {
   private final ParamSelector selector;
-  private final ExactEgd.Route route;
-  private final float floor;
-  private final double rcond; // negative: the default for each matrix
+  private final EgdOptions options;
   private SelectedMatrices selected;
   private ExactEgd[] kernels;
   private float[][] out;
-  private dev.egd.train.Workers workers;
-  private java.util.function.IntConsumer applyOne;
+  private ParamSet current;
+  private final IntConsumer applyOne = this::applyOne; // allocated once: the step allocates nothing
 
-  public Egd(ParamSelector selector, ExactEgd.Route route, float floor) {
-    this(selector, route, floor, -1);
-  }
-
-  /** rcond: relative rank cut-off (0: keep every direction, as the paper's formula); negative: the default. */
-  public Egd(ParamSelector selector, ExactEgd.Route route, float floor, double rcond) {
-    if (!(floor > 0)) throw new IllegalArgumentException("--egd-floor must be > 0: " + floor);
-    if (rcond >= 1) throw new IllegalArgumentException("--egd-rcond must be in [0, 1): " + rcond);
+  Egd(ParamSelector selector, EgdOptions options) {
     this.selector = selector;
-    this.route = route;
-    this.floor = floor;
-    this.rcond = rcond;
+    this.options = options;
   }
 
-  public Egd(ParamSelector selector) { this(selector, ExactEgd.Route.AUTO, ExactEgd.DEFAULT_FLOOR); }
-
-  @Override public void validate(ParamSet params) { new SelectedMatrices(selector, params); }
-
-  @Override public void init(ParamSet params, long seed) {
-    selected = new SelectedMatrices(selector, params);
+  @Override public void init(ParamSet params, InitContext context) {
+    selected = new SelectedMatrices(selector, params, context.workers());
     kernels = new ExactEgd[selected.count()];
     for (int i = 0; i < kernels.length; i++) {
       Tensor t = selected.tensor(params, i);
-      kernels[i] = new ExactEgd(t.rows, t.cols, route, floor, rcond < 0 ? ExactEgd.defaultRcond(t.rows, t.cols) : rcond);
+      double rcond = options.rcond() < 0 ? ExactEgd.defaultRcond(t.rows, t.cols) : options.rcond();
+      kernels[i] = new ExactEgd(t.rows, t.cols, options.route(), options.floor(), rcond);
     }
     out = selected.scratch(params);
   }
 
-  @Override public void saveState(dev.egd.util.State.Out out) throws java.io.IOException {
-    out.i32(kernels.length);
-    for (ExactEgd k : kernels) out.longs(k.state());
+  @Override public void update(ParamSet grads, ParamSet params, long step) {
+    current = grads;
+    selected.forEach(applyOne);
   }
 
-  @Override public void loadState(dev.egd.util.State.In in) throws java.io.IOException {
-    if (in.i32() != kernels.length) throw new java.io.IOException("checkpoint does not match this run: another EGD selection");
+  private void applyOne(int i) {
+    float[] g = selected.tensor(current, i).data;
+    kernels[i].apply(g, out[i]);
+    System.arraycopy(out[i], 0, g, 0, g.length);
+  }
+
+  @Override public void saveState(State.Out o) throws IOException {
+    o.i32(kernels.length);
+    for (ExactEgd k : kernels) o.longs(k.state());
+  }
+
+  @Override public void loadState(State.In in) throws IOException {
+    if (in.i32() != kernels.length) throw new IOException("checkpoint does not match this run: another EGD selection");
     for (ExactEgd k : kernels) k.restore(in.longs());
   }
 
-  @Override public void useWorkers(dev.egd.train.Workers workers) { this.workers = workers; }
-
-  private ParamSet current;
-
-  @Override public void update(ParamSet grads, ParamSet params, long step) {
-    current = grads;
-    if (applyOne == null) {
-      applyOne = i -> {
-        float[] g = selected.tensor(current, i).data;
-        kernels[i].apply(g, out[i]);
-        System.arraycopy(out[i], 0, g, 0, g.length);
-      };
-    }
-    selected.forEach(workers, applyOne);
+  /** The kernel acting on parameter {@code param}, or null when EGD does not select it (or before init). */
+  ExactEgd kernelFor(int param) {
+    int i = selected == null ? -1 : selected.position(param);
+    return i < 0 ? null : kernels[i];
   }
 
-  /** The kernel acting on parameter {@code paramIndex}, or null when EGD does not select it (or before init). */
-  public ExactEgd kernelFor(int paramIndex) {
-    if (selected == null) return null;
-    for (int i = 0; i < selected.indices.length; i++) if (selected.indices[i] == paramIndex) return kernels[i];
-    return null;
+  @Override public boolean rewrote(int param) { return kernelFor(param) != null; }
+
+  @Override public float[] inputSingularValues(int param) {
+    ExactEgd k = kernelFor(param);
+    return k == null || k.lastRoute() == null ? null : k.lastSingularValues();
   }
 
-  /** The kernel for the i-th selected matrix (for diagnostics). */
-  public ExactEgd kernel(int i) { return kernels[i]; }
+  @Override public String decomposition(int param) {
+    ExactEgd k = kernelFor(param);
+    return k == null || k.lastRoute() == null ? null : k.lastRoute().name().toLowerCase(Locale.ROOT);
+  }
+
+  @Override public boolean outputSingularValues(int param, double[] o) {
+    ExactEgd k = kernelFor(param);
+    if (k == null || k.lastRoute() == null) return false;
+    k.lastOutputSingularValues(o);
+    return true;
+  }
 
   @Override public String describe() {
-    return "egd(" + (selected == null ? selector : selected.names) + ", " + route.name().toLowerCase(java.util.Locale.ROOT) + ")";
+    return "egd(" + (selected == null ? selector : selected.names) + ", " + options.route().name().toLowerCase(Locale.ROOT) + ")";
   }
 
   @Override public Map<String, Object> stats() {

@@ -1,114 +1,95 @@
 package dev.egd.optim;
 
+import dev.egd.ValidationException;
 import dev.egd.linalg.RandomizedEgd;
 import dev.egd.nn.ParamSet;
 import dev.egd.nn.Tensor;
 import dev.egd.util.Rng;
+import dev.egd.util.State;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.IntConsumer;
+import java.util.stream.Collectors;
 
 /**
- * Egalitarian gradient descent through a randomized SVD of rank r (fresh Gaussian sketch each step).
- * By default the gradient outside the top-r left singular subspace is dropped, as the paper does;
- * see {@link RandomizedEgd}.
+ * Egalitarian gradient descent through a randomized SVD of rank r (a fresh Gaussian sketch each step,
+ * one random stream per matrix). By default the gradient outside the top-r left singular subspace is
+ * dropped, as the paper does; see {@link RandomizedEgd}.
  */
-public final class EgdRandomized implements GradientTransform {
+final class EgdRandomized implements GradientTransform, UpdateReport {
   private final ParamSelector selector;
-  /** Rank used when none is given: 64, or the matrix's limit when that is smaller. */
-  public static final int DEFAULT_RANK = 64;
-
-  private final int rank, powerIters, oversample;
-  private final boolean clip;
-  private final RandomizedEgd.Residual residual;
+  private final RandomizedEgdOptions options;
   private SelectedMatrices selected;
   private RandomizedEgd[] kernels;
   private float[][] out;
   private Rng[] rngs;
-  private dev.egd.train.Workers workers;
-  private java.util.function.IntConsumer applyOne;
   private ParamSet current;
+  private final IntConsumer applyOne = this::applyOne;
 
-  public EgdRandomized(ParamSelector selector, int rank, int powerIters, int oversample, RandomizedEgd.Residual residual) {
-    this(selector, rank, false, powerIters, oversample, residual);
-  }
-
-  /** With clipToMatrix, a rank above a matrix's limit min(rows, cols) is lowered to it instead of rejected. */
-  public EgdRandomized(ParamSelector selector, int rank, boolean clipToMatrix, int powerIters, int oversample, RandomizedEgd.Residual residual) {
-    if (rank < 1) throw new IllegalArgumentException("--rank must be >= 1: " + rank);
-    this.clip = clipToMatrix;
-    if (powerIters < 0) throw new IllegalArgumentException("--power-iters must be >= 0: " + powerIters);
-    if (oversample < 0) throw new IllegalArgumentException("--oversample must be >= 0: " + oversample);
+  EgdRandomized(ParamSelector selector, RandomizedEgdOptions options) {
     this.selector = selector;
-    this.rank = rank;
-    this.powerIters = powerIters;
-    this.oversample = oversample;
-    this.residual = residual;
+    this.options = options;
   }
 
-  /**
-   * The rank used on a matrix: the requested one, lowered to the matrix's limit min(rows, cols) (as the
-   * reference code's reduced QR does on a small output layer). Without clipping, a rank above the
-   * limit of every selected matrix is rejected: it would be exact EGD under another name.
-   */
+  /** The rank used on a matrix: the requested one, lowered to the matrix's limit min(rows, cols). */
   private int rankFor(Tensor t) {
-    return Math.min(rank, Math.min(t.rows, t.cols));
+    return Math.min(options.rank(), Math.min(t.rows, t.cols));
   }
 
-  @Override public void validate(ParamSet params) {
-    SelectedMatrices s = new SelectedMatrices(selector, params);
+  @Override public void init(ParamSet params, InitContext context) {
+    selected = new SelectedMatrices(selector, params, context.workers());
     int largest = 0;
     Tensor widest = null;
-    for (int i = 0; i < s.count(); i++) {
-      Tensor t = s.tensor(params, i);
+    for (int i = 0; i < selected.count(); i++) {
+      Tensor t = selected.tensor(params, i);
       if (Math.min(t.rows, t.cols) > largest) {
         largest = Math.min(t.rows, t.cols);
         widest = t;
       }
     }
-    if (widest != null && rank > largest && !clip)
-      throw new IllegalArgumentException("--rank must be in [1, " + largest + "] (the limit of " + widest.name + ", " + widest.shape() + "): " + rank);
-  }
-
-  @Override public void init(ParamSet params, long seed) {
-    validate(params);
-    selected = new SelectedMatrices(selector, params);
+    if (widest != null && options.rank() > largest && !options.clipToMatrix())
+      throw new ValidationException("rank", "must be in [1, " + largest + "] (the limit of " + widest.name + ", " + widest.shape() + ")", options.rank());
     kernels = new RandomizedEgd[selected.count()];
     for (int i = 0; i < kernels.length; i++) {
       Tensor t = selected.tensor(params, i);
-      kernels[i] = new RandomizedEgd(t.rows, t.cols, rankFor(t), powerIters, oversample, residual, 1e-6f);
+      kernels[i] = new RandomizedEgd(t.rows, t.cols, rankFor(t), options.powerIterations(), options.oversample(), options.residual(), 1e-6f);
     }
     out = selected.scratch(params);
     // one sketch stream per matrix, so matrices can be processed on any thread with the same result
+    long seed = context.nextStreamSeed();
     rngs = new Rng[kernels.length];
     for (int i = 0; i < kernels.length; i++) rngs[i] = new Rng(seed, 0x25BDL + i);
   }
 
-  @Override public void useWorkers(dev.egd.train.Workers workers) { this.workers = workers; }
-
   @Override public void update(ParamSet grads, ParamSet params, long step) {
     current = grads;
-    if (applyOne == null) {
-      applyOne = i -> {
-        float[] g = selected.tensor(current, i).data;
-        kernels[i].apply(g, out[i], rngs[i]);
-        System.arraycopy(out[i], 0, g, 0, g.length);
-      };
-    }
-    selected.forEach(workers, applyOne);
+    selected.forEach(applyOne);
   }
 
-  @Override public void saveState(dev.egd.util.State.Out out) throws java.io.IOException {
-    out.i32(rngs.length);
-    for (Rng r : rngs) out.longs(r.state());
+  private void applyOne(int i) {
+    float[] g = selected.tensor(current, i).data;
+    kernels[i].apply(g, out[i], rngs[i]);
+    System.arraycopy(out[i], 0, g, 0, g.length);
   }
 
-  @Override public void loadState(dev.egd.util.State.In in) throws java.io.IOException {
-    if (in.i32() != rngs.length) throw new java.io.IOException("checkpoint does not match this run: another EGD selection");
+  @Override public boolean rewrote(int param) { return selected != null && selected.position(param) >= 0; }
+
+  @Override public void saveState(State.Out o) throws IOException {
+    o.i32(rngs.length);
+    for (Rng r : rngs) o.longs(r.state());
+  }
+
+  @Override public void loadState(State.In in) throws IOException {
+    if (in.i32() != rngs.length) throw new IOException("checkpoint does not match this run: another EGD selection");
     for (Rng r : rngs) r.restore(in.longs());
   }
 
   @Override public String describe() {
-    String r = kernels == null ? String.valueOf(rank) : java.util.Arrays.stream(kernels).map(k -> String.valueOf(k.rank()))
-        .distinct().collect(java.util.stream.Collectors.joining("/"));
-    return "egd-rsvd(" + (selected == null ? selector : selected.names) + ", r=" + r + ", q=" + powerIters
-        + (oversample > 0 ? ", oversample=" + oversample : "") + ", residual=" + residual.name().toLowerCase() + ")";
+    String r = kernels == null ? String.valueOf(options.rank())
+        : Arrays.stream(kernels).map(k -> String.valueOf(k.rank())).distinct().collect(Collectors.joining("/"));
+    return "egd-rsvd(" + (selected == null ? selector : selected.names) + ", r=" + r + ", q=" + options.powerIterations()
+        + (options.oversample() > 0 ? ", oversample=" + options.oversample() : "") + ", residual="
+        + options.residual().name().toLowerCase(Locale.ROOT) + ")";
   }
 }

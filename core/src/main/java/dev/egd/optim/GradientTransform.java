@@ -1,60 +1,56 @@
 package dev.egd.optim;
 
 import dev.egd.nn.ParamSet;
-import java.util.Map;
+import dev.egd.util.State;
+import java.io.IOException;
 
 /**
  * A gradient transformation in the style of optax: it owns its state, knows nothing about the
- * model, and rewrites a gradient in place. Transforms compose with {@link Chain}; the optimizer is
- * the last link and turns the gradient into the update that is added to the parameters.
+ * model, and rewrites a gradient in place. Transforms compose with {@link Transforms#chain}; the
+ * optimizer ({@link Transforms#sgd}, {@link Transforms#adam}, {@link Transforms#adamw}) is the last
+ * link and turns the gradient into the update that the caller adds to the parameters.
  *
- * <p>Life cycle: {@link #init} once with the parameter layout (allocate state and workspaces there),
- * then {@link #update} every step, which should allocate nothing.
+ * <p>The order of use, in a training loop of one's own:
+ * <ol>
+ *   <li>{@link #init(ParamSet, long)} once, with the parameters (their names, shapes and kinds are
+ *       what selections match) and a seed for any random sketches; state and workspaces are
+ *       allocated here, and selections and ranks are checked against the shapes;</li>
+ *   <li>each step: compute the gradient into a {@link ParamSet} of the parameters' layout, call
+ *       {@link #update(ParamSet, ParamSet, long)}, which rewrites it into the update;</li>
+ *   <li>add the update to the parameters ({@link ParamSet#add}).</li>
+ * </ol>
+ * {@code update} allocates nothing. A transform is used by one thread at a time; it may spread its
+ * own work over the threads {@link InitContext#workers()} hands it, with results that do not depend on
+ * their number.
  */
 public interface GradientTransform {
   /**
-   * Checks, without allocating state, that this transform can run on this parameter layout
-   * (selections match, ranks fit); throws IllegalArgumentException naming the flag otherwise.
+   * Allocates state for this parameter layout. Throws {@link dev.egd.ValidationException} when the
+   * transform cannot run on it (a selection that matches nothing, a rank above a matrix's limit).
    */
-  default void validate(ParamSet params) {}
+  void init(ParamSet params, InitContext context);
 
-  void init(ParamSet params, long seed);
+  /** {@link #init(ParamSet, InitContext)} on one thread, with a seed for random sketches and a fresh test-accuracy signal. */
+  default void init(ParamSet params, long seed) {
+    init(params, InitContext.of(seed));
+  }
 
   /**
-   * Threads the transform may use for independent pieces of work (one matrix each, say); the trainer
-   * hands over its own before {@link #init}. Results must not depend on how many there are.
+   * Rewrites {@code grads} in place (same layout as {@code params}); {@code step} counts updates from
+   * 0. After the last link of a chain, {@code grads} holds the update to add to {@code params}.
    */
-  default void useWorkers(dev.egd.train.Workers workers) {}
-
-  /** Rewrites grads in place; {@code step} counts updates from 0. */
   void update(ParamSet grads, ParamSet params, long step);
-
-  /** Told after every evaluation; switch-off policies listen here. */
-  default void onEvaluation(double testAccuracy, long epoch) {}
-
-  /**
-   * Whether {@link #onEvaluation} with these arguments would change what later updates do (a
-   * switch-off turning off or on). When it would not, a trainer may tell the transform late, after
-   * steps it has already taken; when it would, the trainer first rolls those steps back.
-   */
-  default boolean reactsTo(double testAccuracy, long epoch) { return false; }
 
   /** A short description, e.g. {@code egd(W1, auto)}. */
   String describe();
 
-  /** Counters worth reporting (routes taken, steps active...), keyed by name. */
-  default Map<String, Object> stats() { return Map.of(); }
-
   /**
-   * Writes everything {@link #update} and {@link #onEvaluation} depend on (filters, moments, random
-   * streams, counters), after {@link #init}; a transform restored with {@link #loadState} continues
-   * bit for bit. Stateless transforms write nothing.
+   * Writes everything later updates depend on (moments, filters, random streams, counters), after
+   * {@link #init}; a transform restored with {@link #loadState} continues bit for bit. Stateless
+   * transforms write nothing.
    */
-  default void saveState(dev.egd.util.State.Out out) throws java.io.IOException {}
+  default void saveState(State.Out out) throws IOException {}
 
   /** Restores what {@link #saveState} wrote, into a transform initialised on the same layout. */
-  default void loadState(dev.egd.util.State.In in) throws java.io.IOException {}
-
-  /** Whether this transform (or any part of it) still changes gradients: false once switched off. */
-  default boolean active() { return true; }
+  default void loadState(State.In in) throws IOException {}
 }

@@ -1,27 +1,30 @@
 package dev.egd.optim;
 
 import dev.egd.nn.ParamSet;
+import dev.egd.util.State;
+import java.io.IOException;
 
 /**
  * Grokfast-MA (Lee et al., 2024): {@code g <- g + lambda * mean(last w gradients)}, the window
  * including the current gradient, applied once the window is full (before that, g passes unchanged).
  * The window's sum is kept in double precision, so it does not drift over long runs.
  */
-public final class GrokfastMa implements GradientTransform {
+final class GrokfastMa implements GradientTransform {
+  /** The largest window accepted: a ring of this many gradients must be allocatable at all. */
+  static final int MAX_WINDOW = 1 << 20;
+
   private final int window;
   private final float lambda;
   private float[][][] ring; // [param][slot][element]
   private double[][] sum;
   private int filled, next;
 
-  public GrokfastMa(int window, double lambda) {
-    if (window < 1) throw new IllegalArgumentException("--ma-window must be >= 1: " + window);
-    if (!(lambda >= 0) || !Double.isFinite(lambda)) throw new IllegalArgumentException("--ma-lambda must be >= 0: " + lambda);
-    this.window = window;
-    this.lambda = (float) lambda;
+  GrokfastMa(int window, double lambda) {
+    this.window = dev.egd.Check.inRange("ma_window", window, 1, MAX_WINDOW);
+    this.lambda = (float) dev.egd.Check.nonNegative("ma_lambda", lambda);
   }
 
-  @Override public void init(ParamSet params, long seed) {
+  @Override public void init(ParamSet params, InitContext context) {
     ring = new float[params.count()][window][];
     sum = new double[params.count()][];
     for (int i = 0; i < params.count(); i++) {
@@ -55,7 +58,7 @@ public final class GrokfastMa implements GradientTransform {
     }
   }
 
-  @Override public void saveState(dev.egd.util.State.Out out) throws java.io.IOException {
+  @Override public void saveState(State.Out out) throws IOException {
     out.i32(filled).i32(next);
     for (int i = 0; i < ring.length; i++) {
       for (float[] slot : ring[i]) out.floats(slot);
@@ -63,10 +66,10 @@ public final class GrokfastMa implements GradientTransform {
     }
   }
 
-  @Override public void loadState(dev.egd.util.State.In in) throws java.io.IOException {
+  @Override public void loadState(State.In in) throws IOException {
     filled = in.i32();
     next = in.i32();
-    if (filled < 0 || filled > window || next < 0 || next >= window) throw new java.io.IOException("checkpoint does not match this run: grokfast-ma window");
+    if (filled < 0 || filled > window || next < 0 || next >= window) throw new IOException("checkpoint does not match this run: grokfast-ma window");
     for (int i = 0; i < ring.length; i++) {
       for (float[] slot : ring[i]) in.floatsInto(slot);
       in.doublesInto(sum[i]);

@@ -1,5 +1,6 @@
 package dev.egd.optim;
 
+import dev.egd.ValidationException;
 import dev.egd.nn.ParamSet;
 import dev.egd.nn.Tensor;
 import java.util.ArrayList;
@@ -7,57 +8,85 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-/** Chooses which gradient matrices a matrix transform (EGD, column normalisation) acts on. */
+/**
+ * Chooses the parameters a transform acts on, by name or kind. Matrix transforms (EGD, column
+ * normalisation) take {@link #first} (the first weight matrix), {@link #all} (every weight, matrices and
+ * vectors) or {@link #matching} (any parameter by name); weight decay takes {@link #weights}. A vector
+ * parameter is a 1 x n or n x 1 matrix: its one singular direction is the vector itself, so EGD makes
+ * its gradient g into g / ||g||, and column normalisation does the same to each column.
+ */
 public final class ParamSelector {
-  private final String spec;
-  private final Pattern pattern; // null: first or all weight matrices
+  private enum Rule { FIRST, ALL, REGEX, WEIGHTS }
 
-  private ParamSelector(String spec, Pattern pattern) {
+  private final Rule rule;
+  private final String spec;
+  private final Pattern pattern;
+  private final String parameter;
+
+  private ParamSelector(Rule rule, String spec, Pattern pattern, String parameter) {
+    this.rule = rule;
     this.spec = spec;
     this.pattern = pattern;
+    this.parameter = parameter;
   }
 
   /** The first weight matrix, as in the EGD paper. */
-  public static ParamSelector first() { return new ParamSelector("first", null); }
+  public static ParamSelector first() { return new ParamSelector(Rule.FIRST, "first", null, "egd_layers"); }
 
-  /** Every weight matrix. */
-  public static ParamSelector all() { return new ParamSelector("all", null); }
+  /** Every weight, matrices and vectors (not embeddings, biases or gains). */
+  public static ParamSelector all() { return new ParamSelector(Rule.ALL, "all", null, "egd_layers"); }
 
-  /** Every matrix parameter whose full name matches the regular expression. */
-  public static ParamSelector matching(String regex) {
+  /** Every parameter of kind {@link Tensor.Kind#WEIGHT}, matrices and vectors: what L2 weight decay acts on. */
+  public static ParamSelector weights() { return new ParamSelector(Rule.WEIGHTS, "weights", null, "wd"); }
+
+  /** Every parameter whose full name matches the regular expression. */
+  public static ParamSelector matching(String regex) { return matching(regex, "egd_layers"); }
+
+  private static ParamSelector matching(String regex, String parameter) {
     try {
-      return new ParamSelector(regex, Pattern.compile(regex));
+      return new ParamSelector(Rule.REGEX, regex, Pattern.compile(regex), parameter);
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException("invalid parameter pattern '" + regex + "': " + e.getDescription());
+      throw new ValidationException(parameter, "must be first, all or a regular expression (" + e.getDescription() + ")", "'" + regex + "'");
     }
   }
 
   /** Parses {@code first}, {@code all} or a regular expression. */
-  public static ParamSelector parse(String s) {
-    if (s.equals("first")) return first();
-    if (s.equals("all")) return all();
-    return matching(s);
+  public static ParamSelector parse(String s) { return parse(s, "egd_layers"); }
+
+  /** Parses {@code first}, {@code all} or a regular expression given as the setting {@code parameter} (for its errors). */
+  public static ParamSelector parse(String s, String parameter) {
+    if (s.equals("first")) return first().as(parameter);
+    if (s.equals("all")) return all().as(parameter);
+    return matching(s, parameter);
   }
 
-  /** Indices of the selected tensors; throws IllegalArgumentException when nothing matches. */
+  /** The same selection, reporting a failure to match as a problem of the named setting (default {@code egd_layers}). */
+  public ParamSelector as(String parameterName) { return new ParamSelector(rule, spec, pattern, parameterName); }
+
+  /**
+   * Indices of the selected tensors, in layout order. Throws a {@link ValidationException} naming the
+   * candidates when a matrix selection matches nothing; {@link #weights} may select nothing.
+   */
   public int[] select(ParamSet params) {
     List<Integer> out = new ArrayList<>();
     List<String> candidates = new ArrayList<>();
     for (int i = 0; i < params.count(); i++) {
       Tensor t = params.get(i);
+      if (rule == Rule.WEIGHTS) {
+        if (t.kind == Tensor.Kind.WEIGHT) out.add(i);
+        continue;
+      }
       boolean matrix = t.rows > 1 && t.cols > 1;
-      if (!matrix) continue;
       candidates.add(t.name);
-      if (pattern == null) {
-        if (t.kind != Tensor.Kind.WEIGHT) continue;
+      if (rule == Rule.REGEX) {
+        if (pattern.matcher(t.name).matches()) out.add(i);
+      } else if (t.kind == Tensor.Kind.WEIGHT && (matrix || rule == Rule.ALL)) {
         out.add(i);
-        if (spec.equals("first")) break;
-      } else if (pattern.matcher(t.name).matches()) {
-        out.add(i);
+        if (rule == Rule.FIRST) break;
       }
     }
-    if (out.isEmpty())
-      throw new IllegalArgumentException("parameter selection '" + spec + "' matches no matrix parameter; have " + candidates);
+    if (out.isEmpty() && rule != Rule.WEIGHTS)
+      throw new ValidationException(parameter, "matches no parameter; have " + candidates, "'" + spec + "'");
     return out.stream().mapToInt(Integer::intValue).toArray();
   }
 

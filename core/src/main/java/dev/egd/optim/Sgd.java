@@ -1,17 +1,17 @@
 package dev.egd.optim;
 
+import dev.egd.Check;
 import dev.egd.nn.ParamSet;
 
 /** Plain stochastic gradient descent: update = -lr * g. The last link of a chain. */
-public final class Sgd implements GradientTransform {
+final class Sgd implements GradientTransform {
   private final float lr;
 
-  public Sgd(double lr) {
-    if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("--lr must be > 0: " + lr);
-    this.lr = (float) lr;
+  Sgd(double lr) {
+    this.lr = (float) Check.positive("lr", lr);
   }
 
-  @Override public void init(ParamSet params, long seed) {}
+  @Override public void init(ParamSet params, InitContext context) {}
 
   @Override public void update(ParamSet grads, ParamSet params, long step) {
     float s = -lr;

@@ -1,5 +1,8 @@
 package dev.egd.toy;
 
+import dev.egd.Check;
+import dev.egd.ValidationException;
+
 import dev.egd.linalg.Blas;
 import dev.egd.util.Rng;
 
@@ -37,16 +40,16 @@ public final class TwoScaleToy {
    */
   public record Settings(int dim, double m, double gdLr, double egdLr, double egdDecay, double tol, long maxSteps, long seed) {
     public Settings {
-      if (dim < 2 || dim % 2 != 0) throw new IllegalArgumentException("--dim must be even and >= 2: " + dim);
-      if (!(m > 0) || !Double.isFinite(m)) throw new IllegalArgumentException("--m must be > 0: " + m);
-      if (!(gdLr > 0 && gdLr < 2 / m)) throw new IllegalArgumentException("--lr must be in (0, 2/m) = (0, " + 2 / m + "): " + gdLr);
-      if (!(egdLr > 0) || !Double.isFinite(egdLr)) throw new IllegalArgumentException("--egd-lr must be > 0: " + egdLr);
-      if (!(egdDecay >= 0.5 && egdDecay < 1)) throw new IllegalArgumentException("--egd-decay must be in [0.5, 1): " + egdDecay);
+      if (dim < 2 || dim % 2 != 0 || dim > 4096) throw new ValidationException("dim", "must be even and in [2, 4096]", dim);
+      Check.positive("m", m);
+      if (!(gdLr > 0 && gdLr < 2 / m)) throw new ValidationException("lr", "must be in (0, 2/m) = (0, " + 2 / m + ")", gdLr);
+      Check.positive("egd_lr", egdLr);
+      if (!(egdDecay >= 0.5 && egdDecay < 1)) throw new ValidationException("egd_decay", "must be in [0.5, 1)", egdDecay);
       if (egdLr / (1 - egdDecay) < MAX_INITIAL_ERROR)
-        throw new IllegalArgumentException("--egd-lr / (1 - --egd-decay) must be >= " + MAX_INITIAL_ERROR
-            + " (the largest initial error along a direction), or EGD cannot reach W*: " + egdLr / (1 - egdDecay));
-      if (!(tol > 0 && tol < 1)) throw new IllegalArgumentException("--tol must be in (0, 1): " + tol);
-      if (maxSteps < 1) throw new IllegalArgumentException("--max-steps must be >= 1: " + maxSteps);
+        throw new ValidationException("egd_lr", "/ (1 - {egd_decay}) must be >= " + MAX_INITIAL_ERROR
+            + " (the largest initial error along a direction), or EGD cannot reach W*", egdLr / (1 - egdDecay));
+      if (!(tol > 0 && tol < 1)) throw new ValidationException("tol", "must be in (0, 1)", tol);
+      Check.atLeast("max_steps", maxSteps, 1);
     }
 
     /** The defaults: d = 4, m = 1, GD step 1/m, EGD η₀ = ½ and γ = ½, tol 1e-3, at most 10⁷ steps. */
@@ -124,7 +127,7 @@ public final class TwoScaleToy {
 
   /** Runs GD and EGD to tolerance for one ε in (0, m). */
   public Result run(double eps) {
-    if (!(eps > 0 && eps < s.m())) throw new IllegalArgumentException("--eps values must be in (0, m) = (0, " + s.m() + "): " + eps);
+    if (!(eps > 0 && eps < s.m())) throw new ValidationException("eps", "values must be in (0, m) = (0, " + s.m() + ")", eps);
     double[] cov = covariance(eps);
     double e0Norm = error(w0);
     double[] w = w0.clone(), g = new double[d * d];

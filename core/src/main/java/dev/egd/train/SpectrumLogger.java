@@ -1,15 +1,12 @@
 package dev.egd.train;
 
-import dev.egd.linalg.ExactEgd;
 import dev.egd.linalg.Spectrum;
 import dev.egd.nn.ParamSet;
 import dev.egd.nn.Tensor;
-import dev.egd.optim.Egd;
 import dev.egd.optim.GradientObserver;
 import dev.egd.optim.GradientTransform;
 import dev.egd.optim.ParamSelector;
-import dev.egd.optim.SwitchOff;
-import java.util.ArrayList;
+import dev.egd.optim.UpdateReport;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -52,11 +49,8 @@ public final class SpectrumLogger implements GradientObserver {
   private Spectrum.Computer[] computers;
   private double[][] beforeVals, afterVals;
   private String[] beforeSource;
-  private boolean[] pending;
+  private float[][] received;
   private List<GradientTransform> transforms = List.of();
-  private Egd firstEgd;
-  private SwitchOff firstEgdSwitch;
-  private boolean[] activeAtStep;
 
   /**
    * @param layers the matrices to watch
@@ -64,8 +58,8 @@ public final class SpectrumLogger implements GradientObserver {
    * @param stepsPerEpoch optimizer steps in one epoch
    */
   public SpectrumLogger(ParamSelector layers, long every, long stepsPerEpoch) {
-    if (every < 1) throw new IllegalArgumentException("--spectrum-every must be >= 1 (epochs): " + every);
-    if (stepsPerEpoch < 1) throw new IllegalArgumentException("steps per epoch must be >= 1: " + stepsPerEpoch);
+    if (every < 1) throw new dev.egd.ValidationException("spectrum_every", "must be >= 1 (epochs)", every);
+    if (stepsPerEpoch < 1) throw new dev.egd.ValidationException("steps_per_epoch", "must be >= 1", stepsPerEpoch);
     this.layers = layers;
     this.every = every;
     this.stepsPerEpoch = stepsPerEpoch;
@@ -83,7 +77,7 @@ public final class SpectrumLogger implements GradientObserver {
   /** Names of the watched matrices once initialised (the order of the records). */
   public List<String> layerNames() { return names == null ? List.of() : List.of(names); }
 
-  @Override public void init(ParamSet params, List<GradientTransform> links) {
+  @Override public void init(ParamSet params, List<GradientTransform> watched) {
     indices = layers.select(params);
     int n = indices.length;
     names = new String[n];
@@ -93,7 +87,7 @@ public final class SpectrumLogger implements GradientObserver {
     beforeVals = new double[n][];
     afterVals = new double[n][];
     beforeSource = new String[n];
-    pending = new boolean[n];
+    received = new float[n][];
     for (int i = 0; i < n; i++) {
       Tensor t = params.get(indices[i]);
       names[i] = t.name;
@@ -102,20 +96,9 @@ public final class SpectrumLogger implements GradientObserver {
       computers[i] = new Spectrum.Computer(t.rows, t.cols);
       beforeVals[i] = new double[computers[i].count()];
       afterVals[i] = new double[computers[i].count()];
+      received[i] = new float[t.size()];
     }
-    transforms = new ArrayList<>(links.subList(0, links.size() - 1));
-    activeAtStep = new boolean[transforms.size()];
-    firstEgd = null;
-    firstEgdSwitch = null;
-    if (!transforms.isEmpty()) {
-      GradientTransform t = transforms.get(0);
-      if (t instanceof SwitchOff && ((SwitchOff) t).inner() instanceof Egd) {
-        firstEgdSwitch = (SwitchOff) t;
-        firstEgd = (Egd) firstEgdSwitch.inner();
-      } else if (t instanceof Egd) {
-        firstEgd = (Egd) t;
-      }
-    }
+    transforms = List.copyOf(watched);
   }
 
   /** The epoch (1-based) a step falls in, when the step is the epoch's last; else -1. */
@@ -128,40 +111,38 @@ public final class SpectrumLogger implements GradientObserver {
     return epoch == 1 || (epoch > 0 && epoch % every == 0);
   }
 
+  /** Keeps a copy of each watched gradient: its spectrum is computed afterwards unless the first transform decomposed it. */
   @Override public void before(ParamSet grads, long step) {
-    // Switch-offs change state only at evaluations, so what is active now stays so for this step.
-    for (int j = 0; j < transforms.size(); j++) activeAtStep[j] = transforms.get(j).active();
-    boolean egdRuns = firstEgd != null && activeAtStep[0];
     for (int i = 0; i < indices.length; i++) {
-      pending[i] = egdRuns && firstEgd.kernelFor(indices[i]) != null;
-      if (!pending[i]) {
-        computers[i].singularValues(grads.get(indices[i]).data, beforeVals[i]);
-        beforeSource[i] = "gram64";
-      }
+      float[] g = grads.get(indices[i]).data;
+      System.arraycopy(g, 0, received[i], 0, g.length);
     }
   }
 
   @Override public void after(ParamSet grads, long step) {
     long epoch = epochEndingAt(step);
-    boolean egdOnly = transforms.size() == 1;
+    UpdateReport first = transforms.isEmpty() || !(transforms.get(0) instanceof UpdateReport) ? null : (UpdateReport) transforms.get(0);
+    boolean alone = transforms.size() == 1;
     String[] afterSource = new String[indices.length];
     for (int i = 0; i < indices.length; i++) {
-      if (pending[i]) {
-        ExactEgd kernel = firstEgd.kernelFor(indices[i]);
-        float[] s = kernel.lastSingularValues();
-        for (int j = 0; j < s.length; j++) beforeVals[i][j] = s[j];
-        beforeSource[i] = "egd-" + kernel.lastRoute().name().toLowerCase(java.util.Locale.ROOT);
-        if (egdOnly) {
-          kernel.lastOutputSingularValues(afterVals[i]);
+      int p = indices[i];
+      float[] known = first == null ? null : first.inputSingularValues(p);
+      if (known != null) {
+        for (int j = 0; j < known.length; j++) beforeVals[i][j] = known[j];
+        beforeSource[i] = "egd-" + first.decomposition(p);
+        if (alone && first.outputSingularValues(p, afterVals[i])) {
           afterSource[i] = "egd-exact";
           continue;
         }
+      } else {
+        computers[i].singularValues(received[i], beforeVals[i]);
+        beforeSource[i] = "gram64";
       }
-      if (untouched(indices[i])) {
+      if (untouched(p)) {
         System.arraycopy(beforeVals[i], 0, afterVals[i], 0, afterVals[i].length);
         afterSource[i] = "unchanged";
       } else {
-        computers[i].singularValues(grads.get(indices[i]).data, afterVals[i]);
+        computers[i].singularValues(grads.get(p).data, afterVals[i]);
         afterSource[i] = "gram64";
       }
     }
@@ -169,14 +150,10 @@ public final class SpectrumLogger implements GradientObserver {
     for (int i = 0; i < indices.length; i++) emit(epoch, step, i, Stage.AFTER, afterSource[i], afterVals[i]);
   }
 
-  /** Whether no transform active at this step changes parameter {@code index}'s gradient. */
+  /** Whether no watched transform changed parameter {@code index}'s gradient in this step. */
   private boolean untouched(int index) {
-    for (int j = 0; j < transforms.size(); j++) {
-      if (!activeAtStep[j]) continue;
-      GradientTransform t = transforms.get(j);
-      if (t instanceof SwitchOff) t = ((SwitchOff) t).inner();
-      if (t instanceof Egd && ((Egd) t).kernelFor(index) == null) continue;
-      return false;
+    for (GradientTransform t : transforms) {
+      if (!(t instanceof UpdateReport) || ((UpdateReport) t).rewrote(index)) return false;
     }
     return true;
   }

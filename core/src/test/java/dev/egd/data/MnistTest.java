@@ -84,7 +84,7 @@ class MnistTest {
     write("train-labels-idx1-ubyte.gz", labels(4));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Mnist.load(tmp, 2)).getMessage().contains("5 images but 4 labels"));
     write("train-labels-idx1-ubyte.gz", labels(5));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Mnist.load(tmp, 5)).getMessage().contains("--train-points"));
+    assertEquals("train_points", assertThrows(dev.egd.ValidationException.class, () -> Mnist.load(tmp, 5)).parameter());
     assertEquals(2, Mnist.load(tmp, 2).train().size);
     byte[] truncated = java.util.Arrays.copyOf(images(5), 100);
     write("train-images-idx3-ubyte", truncated);

@@ -49,13 +49,11 @@ class ModularArithmeticTest {
   }
 
   @Test
-  void badArgumentsNameTheFlag() {
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> ModularArithmetic.split(ModularArithmetic.Op.ADD, 1, 0.5, 0))
-        .getMessage().contains("--p"));
+  void badArgumentsNameTheParameter() {
+    assertEquals("p", assertThrows(dev.egd.ValidationException.class, () -> ModularArithmetic.split(ModularArithmetic.Op.ADD, 1, 0.5, 0)).parameter());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> ModularArithmetic.split(ModularArithmetic.Op.DIV, 12, 0.5, 0))
         .getMessage().contains("prime"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> ModularArithmetic.split(ModularArithmetic.Op.ADD, 7, 1.0, 0))
-        .getMessage().contains("--train-fraction"));
+    assertEquals("train_fraction", assertThrows(dev.egd.ValidationException.class, () -> ModularArithmetic.split(ModularArithmetic.Op.ADD, 7, 1.0, 0)).parameter());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> ModularArithmetic.Op.parse("pow"))
         .getMessage().contains("add, sub, mul, div"));
   }

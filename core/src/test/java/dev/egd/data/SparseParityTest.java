@@ -37,9 +37,9 @@ class SparseParityTest {
   }
 
   @Test
-  void badArgumentsNameTheFlag() {
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> SparseParity.split(5, 6, 10, 10, false, 0)).getMessage().contains("--k"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> SparseParity.split(5, 0, 10, 10, false, 0)).getMessage().contains("--k"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> SparseParity.split(0, 1, 10, 10, false, 0)).getMessage().contains("--n"));
+  void badArgumentsNameTheParameter() {
+    assertEquals("k", assertThrows(dev.egd.ValidationException.class, () -> SparseParity.split(5, 6, 10, 10, false, 0)).parameter());
+    assertEquals("k", assertThrows(dev.egd.ValidationException.class, () -> SparseParity.split(5, 0, 10, 10, false, 0)).parameter());
+    assertEquals("n", assertThrows(dev.egd.ValidationException.class, () -> SparseParity.split(0, 1, 10, 10, false, 0)).parameter());
   }
 }

@@ -11,23 +11,21 @@ import org.junit.jupiter.api.Test;
 class MlpGradientTest {
   /** Mean loss over the examples of d. */
   public static double loss(Model model, Loss loss, Dataset d) {
-    int[] idx = new int[d.size];
-    for (int i = 0; i < idx.length; i++) idx[i] = i;
+    Batch b = d.toBatch();
     Model.Workspace ws = model.newWorkspace(d.size);
-    model.forward(d, idx, 0, d.size, ws);
+    model.forward(b, ws);
     LossStats st = new LossStats();
-    loss.evaluate(ws.out(), d.size, model.outputDim(), d, idx, 0, null, 0f, st);
+    loss.evaluate(ws.out(), model.outputDim(), b, null, 0f, st);
     return st.meanLoss();
   }
 
   public static ParamSet analytic(Model model, Loss loss, Dataset d) {
-    int[] idx = new int[d.size];
-    for (int i = 0; i < idx.length; i++) idx[i] = i;
+    Batch b = d.toBatch();
     Model.Workspace ws = model.newWorkspace(d.size);
-    model.forward(d, idx, 0, d.size, ws);
-    loss.evaluate(ws.out(), d.size, model.outputDim(), d, idx, 0, ws.dOut(), 1f / d.size, new LossStats());
+    model.forward(b, ws);
+    loss.evaluate(ws.out(), model.outputDim(), b, ws.dOut(), 1f / d.size, new LossStats());
     ParamSet g = model.params().zerosLike();
-    model.backward(d, idx, 0, d.size, ws, g);
+    model.backward(b, ws, g);
     return g;
   }
 
@@ -148,10 +146,8 @@ class MlpGradientTest {
     Mlp probe = new Mlp(new int[] {mlp.inputDim(), mlp.sizes()[1]}, true, true); // linear: pre-activations
     System.arraycopy(mlp.params().get("W1").data, 0, probe.params().get("W1").data, 0, probe.params().get("W1").size());
     System.arraycopy(mlp.params().get("b1").data, 0, probe.params().get("b1").data, 0, probe.params().get("b1").size());
-    int[] idx = new int[d.size];
-    for (int i = 0; i < idx.length; i++) idx[i] = i;
     Model.Workspace ws = probe.newWorkspace(d.size);
-    probe.forward(d, idx, 0, d.size, ws);
+    probe.forward(d.toBatch(), ws);
     for (int i = 0; i < d.size * mlp.sizes()[1]; i++) if (Math.abs(ws.out()[i]) < 0.1) return true;
     return false;
   }
@@ -192,12 +188,12 @@ class MlpGradientTest {
     float[] out = {0.5f, 0.25f, 2f};
     LossStats st = new LossStats();
     float[] dOut = new float[3];
-    new SquaredError().evaluate(out, 3, 1, d, new int[] {0, 1, 2}, 0, dOut, 1f / 3, st);
+    new SquaredError().evaluate(out, 1, d.toBatch(), dOut, 1f / 3, st);
     assertEquals(0.25 + 1.5625 + 1.0, st.lossSum, 1e-6);
     assertEquals(2, st.correct); // signs agree for 0.5 vs 1 and 2 vs 1
     assertEquals(2 * (0.5 - 1) / 3, dOut[0], 1e-6);
     st.clear();
-    new Hinge().evaluate(out, 3, 1, d, new int[] {0, 1, 2}, 0, dOut, 1f, st);
+    new Hinge().evaluate(out, 1, d.toBatch(), dOut, 1f, st);
     assertEquals(0.5 + 1.25 + 0, st.lossSum, 1e-6);
     assertEquals(-1f, dOut[0]);
     assertEquals(1f, dOut[1]);
@@ -210,7 +206,7 @@ class MlpGradientTest {
     Dataset d = Dataset.denseClassification(1, new float[2], new int[] {1, 0}, 3);
     LossStats st = new LossStats();
     float[] dOut = new float[6];
-    new CrossEntropy().evaluate(out, 2, 3, d, new int[] {0, 1}, 0, dOut, 0.5f, st);
+    new CrossEntropy().evaluate(out, 3, d.toBatch(), dOut, 0.5f, st);
     double l0 = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(0.5)) - 2;
     double l1 = Math.log(Math.exp(-1) + Math.exp(0) + Math.exp(3)) + 1;
     assertEquals(l0 + l1, st.lossSum, 1e-5);

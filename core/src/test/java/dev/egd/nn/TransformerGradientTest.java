@@ -62,7 +62,7 @@ class TransformerGradientTest {
     tf.initTorchDefault(rng);
     Dataset d = sequences(3, 6, 4, rng);
     Transformer.Workspace ws = tf.newWorkspace(3);
-    tf.forward(d, new int[] {0, 1, 2}, 0, 3, ws);
+    tf.forward(d.toBatch(), ws);
     for (int block = 0; block < 2; block++) {
       float[] att = ws.att[block];
       for (int b = 0; b < 3; b++)
@@ -79,10 +79,10 @@ class TransformerGradientTest {
     }
     // Changing the last token changes the output; changing nothing else leaves it bit-identical.
     float[] before = java.util.Arrays.copyOf(ws.out(), 3 * 6);
-    tf.forward(d, new int[] {0, 1, 2}, 0, 3, ws);
+    tf.forward(d.toBatch(), ws);
     org.junit.jupiter.api.Assertions.assertArrayEquals(before, java.util.Arrays.copyOf(ws.out(), 3 * 6));
     d.oneHot[3] = (d.oneHot[3] + 1) % 6;
-    tf.forward(d, new int[] {0, 1, 2}, 0, 3, ws);
+    tf.forward(d.toBatch(), ws);
     assertTrue(before[0] != ws.out()[0] || before[1] != ws.out()[1]);
   }
 

@@ -19,7 +19,7 @@ class AdamTest {
   @Test
   void adamMatchesTwoHandComputedSteps() {
     ParamSet p = one(2f), g = one(0f);
-    Adam adam = new Adam(0.1, 0.9, 0.98, 1e-8, 0.1, 0, false);
+    Adam adam = new Adam(0.1, new AdamOptions(0.9, 0.98, 1e-8, 0, 0), 0.1, false);
     adam.init(p, 0);
     // step 1: g' = 0.5 + 0.1*2 = 0.7; m = 0.07, v = 0.02*0.49 = 0.0098; mhat = 0.7, vhat = 0.49; update = -0.1*0.7/0.7 = -0.1
     g.get(0).data[0] = 0.5f;
@@ -36,7 +36,7 @@ class AdamTest {
   @Test
   void adamwDecaysTheParameterInsteadOfTheGradient() {
     ParamSet p = one(2f), g = one(0.5f);
-    Adam adamw = new Adam(0.1, 0.9, 0.98, 1e-8, 0.1, 0, true);
+    Adam adamw = new Adam(0.1, new AdamOptions(0.9, 0.98, 1e-8, 0, 0), 0.1, true);
     adamw.init(p, 0);
     adamw.update(g, p, 0);
     // m = 0.05, v = 0.005; mhat = 0.5, vhat = 0.25 -> step -0.1; decay -0.1*0.1*2 = -0.02
@@ -45,7 +45,7 @@ class AdamTest {
 
   @Test
   void warmUpStartsAtZeroAndReachesTheRateAfterTheWarmUpSteps() {
-    Adam a = new Adam(1e-3, 0.9, 0.98, 1e-8, 0, 10, false);
+    Adam a = new Adam(1e-3, new AdamOptions(0.9, 0.98, 1e-8, 0, 10), 0, false);
     assertEquals(0.0, a.learningRate(0));
     assertEquals(5e-4, a.learningRate(5), 1e-9); // lr is kept in float32
     assertEquals(1e-3, a.learningRate(10), 1e-9);
@@ -57,10 +57,13 @@ class AdamTest {
   }
 
   @Test
-  void badSettingsNameTheFlag() {
-    assertEquals("--beta1 must be in [0, 1): 1.0", assertThrows(IllegalArgumentException.class, () -> new Adam(1e-3, 1.0, 0.98, 1e-8, 0, 0, false)).getMessage());
-    assertThrows(IllegalArgumentException.class, () -> new Adam(1e-3, 0.9, -0.1, 1e-8, 0, 0, false));
-    assertThrows(IllegalArgumentException.class, () -> new Adam(1e-3, 0.9, 0.98, 0, 0, 0, false));
-    assertThrows(IllegalArgumentException.class, () -> new Adam(0, 0.9, 0.98, 1e-8, 0, 0, false));
+  void badSettingsNameTheParameter() {
+    dev.egd.ValidationException e = assertThrows(dev.egd.ValidationException.class, () -> new Adam(1e-3, new AdamOptions(1.0, 0.98, 1e-8, 0, 0), 0, false));
+    assertEquals("beta1 must be in [0, 1): 1.0", e.getMessage());
+    assertEquals("beta1", e.parameter());
+    assertEquals(1.0, e.value());
+    assertThrows(IllegalArgumentException.class, () -> new Adam(1e-3, new AdamOptions(0.9, -0.1, 1e-8, 0, 0), 0, false));
+    assertThrows(IllegalArgumentException.class, () -> new Adam(1e-3, new AdamOptions(0.9, 0.98, 0, 0, 0), 0, false));
+    assertThrows(IllegalArgumentException.class, () -> new Adam(0, new AdamOptions(0.9, 0.98, 1e-8, 0, 0), 0, false));
   }
 }

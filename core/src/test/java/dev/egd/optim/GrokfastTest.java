@@ -47,15 +47,15 @@ class GrokfastTest {
   @Test
   void filtersRunBeforeTheOptimizerInChainOrder() {
     ParamSet p = one(), g = one();
-    Chain c = Chain.of(new GrokfastEma(0.5, 1.0), new Sgd(0.1));
+    GradientTransform c = Transforms.chain(Transforms.grokfastEma(0.5, 1.0), Transforms.sgd(0.1));
     c.init(p, 0);
     // first step: ema = g = 2, filtered g = 4, update = -0.1 * 4
     assertEquals(-0.4f, step(c, p, g, 2f, 0), 1e-6);
   }
 
   @Test
-  void badSettingsNameTheFlag() {
-    assertThrows(IllegalArgumentException.class, () -> new GrokfastEma(1.0, 2.0), "--ema-alpha");
+  void badSettingsNameTheParameter() {
+    assertEquals("ema_alpha", assertThrows(dev.egd.ValidationException.class, () -> new GrokfastEma(1.0, 2.0)).parameter());
     assertThrows(IllegalArgumentException.class, () -> new GrokfastEma(-0.1, 2.0));
     assertThrows(IllegalArgumentException.class, () -> new GrokfastEma(0.9, -1));
     assertThrows(IllegalArgumentException.class, () -> new GrokfastMa(0, 5));

@@ -37,7 +37,7 @@ class TransformsTest {
     for (int r = 0; r < 6; r++) w[r * 5 + 4] *= 1e-4f; // a tiny column: norm below 0.01
     float[] tiny = new float[6];
     for (int r = 0; r < 6; r++) tiny[r] = w[r * 5 + 4];
-    ColumnNormalize cn = new ColumnNormalize(ParamSelector.first(), 0.01);
+    GradientTransform cn = Transforms.colnorm(ParamSelector.first());
     cn.init(p, 0);
     cn.update(g, p, 0);
     for (int c = 0; c < 4; c++) {
@@ -53,11 +53,11 @@ class TransformsTest {
     ParamSet p = layout();
     ParamSet g = p.zerosLike();
     g.get("b1").data[2] = 3f;
-    Sgd sgd = new Sgd(0.5);
+    GradientTransform sgd = Transforms.sgd(0.5);
     sgd.init(p, 0);
     sgd.update(g, p, 0);
     assertEquals(-1.5f, g.get("b1").data[2]);
-    assertThrows(IllegalArgumentException.class, () -> new Sgd(0));
+    assertEquals("lr", assertThrows(dev.egd.ValidationException.class, () -> Transforms.sgd(0)).parameter());
   }
 
   /** Records the order it is called in. */
@@ -70,7 +70,7 @@ class TransformsTest {
       this.name = name;
     }
 
-    @Override public void init(ParamSet params, long seed) {}
+    @Override public void init(ParamSet params, InitContext context) {}
     @Override public void update(ParamSet grads, ParamSet params, long step) { log.add(name); }
     @Override public String describe() { return name; }
   }
@@ -78,7 +78,7 @@ class TransformsTest {
   @Test
   void chainRunsLinksInOrder() {
     List<String> log = new java.util.ArrayList<>();
-    Chain c = Chain.of(new Tag(log, "a"), new Tag(log, "b"), new Tag(log, "c"));
+    GradientTransform c = Transforms.chain(new Tag(log, "a"), new Tag(log, "b"), new Tag(log, "c"));
     c.init(layout(), 0);
     c.update(null, null, 0);
     assertEquals(List.of("a", "b", "c"), log);
@@ -88,9 +88,11 @@ class TransformsTest {
   @Test
   void stickySwitchOffStaysOffRecheckComesBack() {
     List<String> log = new java.util.ArrayList<>();
-    SwitchOff sticky = new SwitchOff(new Tag(log, "s"), 0.95, SwitchOff.Mode.STICKY);
-    SwitchOff recheck = new SwitchOff(new Tag(log, "r"), 0.95, SwitchOff.Mode.RECHECK);
-    for (SwitchOff s : List.of(sticky, recheck)) s.init(layout(), 0);
+    TestAccuracy signal = new TestAccuracy();
+    InitContext ctx = InitContext.of(0, dev.egd.util.Workers.single(), signal);
+    GradientTransform sticky = Transforms.switchOff(new Tag(log, "s"), 0.95, SwitchOffMode.STICKY);
+    GradientTransform recheck = Transforms.switchOff(new Tag(log, "r"), 0.95, SwitchOffMode.RECHECK);
+    for (GradientTransform s : List.of(sticky, recheck)) s.init(layout(), ctx);
     double[] acc = {0.5, 0.951, 0.9, 0.96};
     StringBuilder trace = new StringBuilder();
     for (int e = 0; e < acc.length; e++) {
@@ -98,16 +100,18 @@ class TransformsTest {
       sticky.update(null, null, e);
       recheck.update(null, null, e);
       trace.append(String.join("", log)).append('|');
-      sticky.onEvaluation(acc[e], e + 1);
-      recheck.onEvaluation(acc[e], e + 1);
+      signal.report(acc[e], e + 1);
     }
     // epochs 0-1: both on; after 0.951 both off; after 0.9 only recheck is on again.
     assertEquals("sr|sr||r|", trace.toString());
-    assertFalse(sticky.active());
+    assertFalse(((Switchable) sticky).active());
+    assertEquals(2L, ((Reporting) sticky).stats().get("switched_off_after_epoch"));
     // the threshold is exclusive: exactly 0.95 does not switch off
-    SwitchOff edge = new SwitchOff(new Tag(log, "e"), 0.95, SwitchOff.Mode.STICKY);
-    edge.onEvaluation(0.95, 1);
-    assertTrue(edge.active());
+    TestAccuracy edgeSignal = new TestAccuracy();
+    GradientTransform edge = Transforms.switchOff(new Tag(log, "e"), 0.95);
+    edge.init(layout(), InitContext.of(0, dev.egd.util.Workers.single(), edgeSignal));
+    edgeSignal.report(0.95, 1);
+    assertTrue(((Switchable) edge).active());
   }
 
   @Test
@@ -120,11 +124,11 @@ class TransformsTest {
       ParamSet g = p.zerosLike();
       Rng gr = new Rng(10);
       for (Tensor t : g.tensors()) gr.fillGaussian(t.data, t.size(), 1.0);
-      Chain c = Chain.of(new Egd(ParamSelector.all()), new EgdRandomized(ParamSelector.all(), 2, 1, 0, dev.egd.linalg.RandomizedEgd.Residual.KEEP),
-          new Adam(1e-2, 0.9, 0.98, 1e-8, 0.01, 0, false));
-      try (dev.egd.train.Workers w = new dev.egd.train.Workers(workers)) {
-        c.useWorkers(w);
-        c.init(p, 3);
+      GradientTransform c = Transforms.chain(Transforms.egd(ParamSelector.all()),
+          Transforms.egdRandomized(ParamSelector.all(), RandomizedEgdOptions.rank(2).withPowerIterations(1).withResidual(dev.egd.linalg.RandomizedEgd.Residual.KEEP)),
+          Transforms.grokfastEma(0.9, 1.0), Transforms.addDecayedWeights(0.1), Transforms.adam(1e-2, AdamOptions.DEFAULT.withBetas(0.9, 0.98).withWeightDecay(0.01)));
+      try (dev.egd.util.Workers w = new dev.egd.util.Workers(workers)) {
+        c.init(p, InitContext.of(3, w, new TestAccuracy()));
         c.update(g, p, 0);
         c.update(g, p, 1);
       }
@@ -143,7 +147,7 @@ class TransformsTest {
     Rng rng = new Rng(3);
     for (Tensor t : g.tensors()) rng.fillGaussian(t.data, t.size(), 1.0);
     float[] bias = g.get("b1").data.clone();
-    Egd egd = new Egd(ParamSelector.all());
+    GradientTransform egd = Transforms.egd(ParamSelector.all());
     egd.init(p, 0);
     egd.update(g, p, 0);
     for (String name : new String[] {"W1", "W2", "W3"}) {

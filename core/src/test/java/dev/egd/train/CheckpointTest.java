@@ -7,20 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.egd.data.ModularArithmetic;
 import dev.egd.data.Split;
-import dev.egd.linalg.RandomizedEgd;
 import dev.egd.nn.CrossEntropy;
 import dev.egd.nn.Mlp;
-import dev.egd.optim.Adam;
-import dev.egd.optim.Chain;
-import dev.egd.optim.ColumnNormalize;
-import dev.egd.optim.Egd;
-import dev.egd.optim.EgdRandomized;
 import dev.egd.optim.GradientTransform;
-import dev.egd.optim.GrokfastEma;
-import dev.egd.optim.GrokfastMa;
+import dev.egd.optim.AdamOptions;
 import dev.egd.optim.ParamSelector;
-import dev.egd.optim.Sgd;
-import dev.egd.optim.SwitchOff;
+import dev.egd.optim.RandomizedEgdOptions;
+import dev.egd.optim.SwitchOffMode;
+import dev.egd.optim.Transforms;
 import dev.egd.util.Rng;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,10 +28,14 @@ class CheckpointTest {
 
   static Supplier<GradientTransform> transform(String name) {
     switch (name) {
-      case "egd": return () -> Chain.of(new SwitchOff(new Egd(ParamSelector.all()), 0.6, SwitchOff.Mode.RECHECK), new Sgd(0.5));
-      case "egd-rsvd": return () -> Chain.of(new EgdRandomized(ParamSelector.first(), 4, 1, 0, RandomizedEgd.Residual.DROP), new Sgd(0.5));
-      case "grokfast-ema+adamw": return () -> Chain.of(new GrokfastEma(0.9, 2.0), new Adam(1e-2, 0.9, 0.98, 1e-8, 0.01, 3, true));
-      case "grokfast-ma+colnorm": return () -> Chain.of(new GrokfastMa(4, 1.0), new ColumnNormalize(ParamSelector.first(), 0.01), new Sgd(0.3));
+      case "egd": return () -> Transforms.chain(Transforms.addDecayedWeights(1e-4),
+          Transforms.switchOff(Transforms.egd(ParamSelector.all()), 0.6, SwitchOffMode.RECHECK), Transforms.sgd(0.5));
+      case "egd-rsvd": return () -> Transforms.chain(Transforms.addDecayedWeights(1e-4),
+          Transforms.egdRandomized(ParamSelector.first(), RandomizedEgdOptions.rank(4).withPowerIterations(1)), Transforms.sgd(0.5));
+      case "grokfast-ema+adamw": return () -> Transforms.chain(Transforms.grokfastEma(0.9, 2.0),
+          Transforms.adamw(1e-2, 0.01, AdamOptions.DEFAULT.withBetas(0.9, 0.98).withWarmup(3)));
+      case "grokfast-ma+colnorm": return () -> Transforms.chain(Transforms.addDecayedWeights(1e-4), Transforms.grokfastMa(4, 1.0),
+          Transforms.colnorm(ParamSelector.first(), 0.01), Transforms.sgd(0.3));
       default: throw new IllegalArgumentException(name);
     }
   }
@@ -47,7 +45,7 @@ class CheckpointTest {
     Mlp mlp = new Mlp(new int[] {2 * P, 24, 16, P}, true, true);
     mlp.initHeNormal(new Rng(5, 1), 0.1);
     holder[0] = mlp;
-    TrainSettings s = new TrainSettings(12, 16, 1.0, -1, 1e-4, threads, 5, false, TrainSettings.TrainMetrics.RUNNING, evalEvery);
+    TrainSettings s = new TrainSettings(12, 16, 1.0, -1, threads, 5, false, TrainSettings.TrainMetrics.RUNNING, evalEvery);
     return new Trainer(mlp, new CrossEntropy(), split, t, s);
   }
 

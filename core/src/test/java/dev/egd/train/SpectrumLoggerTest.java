@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.egd.linalg.Blas;
 import dev.egd.nn.ParamSet;
 import dev.egd.nn.Tensor;
-import dev.egd.optim.Chain;
-import dev.egd.optim.Egd;
-import dev.egd.optim.GrokfastEma;
+import dev.egd.optim.GradientTransform;
 import dev.egd.optim.ParamSelector;
-import dev.egd.optim.Sgd;
+import dev.egd.optim.Transforms;
 import dev.egd.util.Rng;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,10 +36,12 @@ class SpectrumLoggerTest {
     return s;
   }
 
-  static List<SpectrumLogger.Record> observe(Chain chain, ParamSet params, ParamSet grads, String layers) {
+  /** The watched transforms with the logger around them, then the optimizer. */
+  static List<SpectrumLogger.Record> observe(List<GradientTransform> watched, GradientTransform optimizer, ParamSet params, ParamSet grads,
+      String layers) {
     List<SpectrumLogger.Record> records = new ArrayList<>();
     SpectrumLogger log = new SpectrumLogger(ParamSelector.parse(layers), 1, 1).sink(records::add);
-    chain.observe(log);
+    GradientTransform chain = Transforms.chain(Transforms.observed(Transforms.chain(watched), log), optimizer);
     chain.init(params, 0);
     chain.update(grads, params, 0);
     return records;
@@ -59,7 +59,7 @@ class SpectrumLoggerTest {
   void egdReusesItsOwnSpectrumBeforeAndIsFlatAfter() {
     ParamSet params = params(), grads = randomGrads(params, 1), raw = randomGrads(params, 1);
     float lr = 0.5f;
-    List<SpectrumLogger.Record> rs = observe(Chain.of(new Egd(ParamSelector.all()), new Sgd(lr)), params, grads, "all");
+    List<SpectrumLogger.Record> rs = observe(List.of(Transforms.egd(ParamSelector.all())), Transforms.sgd(lr), params, grads, "all");
     assertEquals(4, rs.size()); // W1, W2 before, then after
     for (int i = 0; i < 2; i++) {
       SpectrumLogger.Record before = rs.get(i), after = rs.get(i + 2);
@@ -86,7 +86,7 @@ class SpectrumLoggerTest {
   void filtersAreMeasuredAfterAndPlainSgdLeavesTheSpectrumUnchanged() {
     ParamSet params = params(), grads = randomGrads(params, 2), raw = randomGrads(params, 2);
     // At the first step Grokfast's EMA is the gradient itself: g + 2 * g = 3 g.
-    List<SpectrumLogger.Record> rs = observe(Chain.of(new GrokfastEma(0.98, 2.0), new Sgd(0.1)), params, grads, "W1");
+    List<SpectrumLogger.Record> rs = observe(List.of(Transforms.grokfastEma(0.98, 2.0)), Transforms.sgd(0.1), params, grads, "W1");
     assertEquals(2, rs.size());
     float[] want = svd(raw.get("W1"));
     assertEquals("gram64", rs.get(0).source());
@@ -97,11 +97,11 @@ class SpectrumLoggerTest {
     }
     assertEquals(rs.get(0).stats().condition(), rs.get(1).stats().condition(), 1e-3 * rs.get(0).stats().condition());
 
-    List<SpectrumLogger.Record> plain = observe(Chain.of(new Sgd(0.1)), params, randomGrads(params, 3), "first");
+    List<SpectrumLogger.Record> plain = observe(List.of(), Transforms.sgd(0.1), params, randomGrads(params, 3), "first");
     assertEquals("unchanged", plain.get(1).source());
     assertEquals(plain.get(0).stats(), plain.get(1).stats());
     // EGD on W1 only leaves W2 alone: its "after" is its "before".
-    List<SpectrumLogger.Record> mixed = observe(Chain.of(new Egd(ParamSelector.first()), new Sgd(0.1)), params, randomGrads(params, 4), "W2");
+    List<SpectrumLogger.Record> mixed = observe(List.of(Transforms.egd(ParamSelector.first())), Transforms.sgd(0.1), params, randomGrads(params, 4), "W2");
     assertEquals("gram64", mixed.get(0).source());
     assertEquals("unchanged", mixed.get(1).source());
     assertFalse(mixed.get(0).singularValues() == mixed.get(1).singularValues(), "records own their arrays");

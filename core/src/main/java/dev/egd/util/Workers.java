@@ -1,4 +1,4 @@
-package dev.egd.train;
+package dev.egd.util;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -19,8 +19,9 @@ public final class Workers implements AutoCloseable {
   private volatile Thread caller;
   private volatile Throwable failure;
 
+  /** @param n threads in the group, the caller's included (1: the caller alone, no thread started) */
   public Workers(int n) {
-    if (n < 1) throw new IllegalArgumentException("--threads must be >= 1: " + n);
+    dev.egd.Check.atLeast("threads", n, 1);
     this.n = n;
     threads = new Thread[n - 1];
     for (int i = 1; i < n; i++) {
@@ -31,6 +32,9 @@ public final class Workers implements AutoCloseable {
       t.start();
     }
   }
+
+  /** A group of one: the caller runs every task itself. */
+  public static Workers single() { return new Workers(1); }
 
   public int size() { return n; }
 

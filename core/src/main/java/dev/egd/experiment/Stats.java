@@ -1,4 +1,4 @@
-package dev.egd.cli;
+package dev.egd.experiment;
 
 import dev.egd.util.Rng;
 import java.util.Arrays;
@@ -8,14 +8,14 @@ import java.util.Arrays;
  * right-censored: it counts as +infinity, so a median or interval that lands on one becomes "more
  * than the cap" rather than a made-up number.
  */
-final class Stats {
-  static final int BOOTSTRAP = 10_000;
-  static final long BOOTSTRAP_SEED = 0xB007L;
+public final class Stats {
+  public static final int BOOTSTRAP = 10_000;
+  public static final long BOOTSTRAP_SEED = 0xB007L;
 
   private Stats() {}
 
   /** Quantile q in [0, 1] of sorted values, linear between order statistics (numpy's default, R type 7). */
-  static double quantile(double[] sorted, double q) {
+  public static double quantile(double[] sorted, double q) {
     if (sorted.length == 0) return Double.NaN;
     double h = (sorted.length - 1) * q;
     int lo = (int) Math.floor(h), hi = (int) Math.ceil(h);
@@ -24,16 +24,16 @@ final class Stats {
     return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
   }
 
-  static double median(double[] values) {
+  public static double median(double[] values) {
     double[] s = values.clone();
     Arrays.sort(s);
     return quantile(s, 0.5);
   }
 
   /** Summary of one group: values (+inf for runs that never arrived). */
-  record Summary(int n, int reached, double median, double q1, double q3, double ciLow, double ciHigh) {}
+  public record Summary(int n, int reached, double median, double q1, double q3, double ciLow, double ciHigh) {}
 
-  static Summary summarize(double[] values) {
+  public static Summary summarize(double[] values) {
     double[] s = values.clone();
     Arrays.sort(s);
     int reached = 0;
@@ -43,7 +43,7 @@ final class Stats {
   }
 
   /** Percentile bootstrap 95% interval of the median: {@link #BOOTSTRAP} resamples, fixed seed. */
-  static double[] bootstrapMedianCi(double[] values) {
+  public static double[] bootstrapMedianCi(double[] values) {
     if (values.length == 0) return new double[] {Double.NaN, Double.NaN};
     Rng rng = new Rng(BOOTSTRAP_SEED);
     double[] meds = new double[BOOTSTRAP];
@@ -61,7 +61,7 @@ final class Stats {
    * 95% interval resampling both groups. Infinite baselines make lower bounds (+inf), infinite
    * methods zeros; NaN when both medians are infinite.
    */
-  static double[] speedup(double[] baseline, double[] method) {
+  public static double[] speedup(double[] baseline, double[] method) {
     double point = ratio(median(baseline), median(method));
     Rng rng = new Rng(BOOTSTRAP_SEED + 1);
     double[] rs = new double[BOOTSTRAP];

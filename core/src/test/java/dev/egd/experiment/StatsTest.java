@@ -1,4 +1,4 @@
-package dev.egd.cli;
+package dev.egd.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,20 +1,27 @@
-package dev.egd.cli;
+package dev.egd.experiment;
 
 import dev.egd.linalg.Blas;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine;
 
-/** Versions of everything that can change a result, recorded in every summary. */
-final class Versions {
+/**
+ * Versions of everything that can change a result, recorded in every summary: egd and its git commit,
+ * the JVM, the OS, the CPU and OpenBLAS's build and kernel ("Haswell", "Cooperlake": the same seed and
+ * thread count give the same bits only on the same kernel).
+ */
+public final class Versions {
   private Versions() {}
 
-  static String egd() {
-    String v = Main.class.getPackage().getImplementationVersion();
+  /** egd's version from its jar's manifest, or "dev" when run from classes. */
+  public static String egd() {
+    String v = Versions.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;
   }
 
-  static Map<String, Object> all() {
+  /** Every version worth recording, in a fixed order. */
+  public static Map<String, Object> all() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("egd", egd());
     m.put("git_commit", System.getProperty("egd.commit", "unknown (run through ./egd to record it)"));
@@ -26,20 +33,15 @@ final class Versions {
     return m;
   }
 
-  static String cpuModel() {
+  /** The CPU's model name (Linux), else the architecture. */
+  public static String cpuModel() {
     try {
-      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
         if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
       }
     } catch (Exception ignored) {
       // not Linux: fall through
     }
     return System.getProperty("os.arch");
-  }
-
-  static final class Provider implements CommandLine.IVersionProvider {
-    @Override public String[] getVersion() {
-      return new String[] {"egd " + egd(), "OpenBLAS: " + Blas.config(), "Java: " + System.getProperty("java.runtime.version")};
-    }
   }
 }

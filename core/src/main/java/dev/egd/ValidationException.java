@@ -1,0 +1,67 @@
+package dev.egd;
+
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A setting outside its valid range: the one exception egd's library throws for bad input.
+ *
+ * <p>It names the parameter in the library's own terms (snake case, the keys of a run's recorded
+ * configuration: {@code lr}, {@code egd_rcond}, {@code batch}), the constraint the value breaks, and
+ * the value, so that a caller can report it in its own vocabulary: the command line turns
+ * {@code lr} into {@code --lr}, a sweep spec into the field that set it. A constraint may refer to
+ * other parameters as <code>{name}</code>; {@link #getMessage()} shows them as plain names and
+ * {@link #render} in the caller's form.
+ */
+public class ValidationException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+  private static final Pattern REFERENCE = Pattern.compile("\\{([a-z0-9_]+)}");
+  private static final Object NO_VALUE = new Object();
+
+  private final String parameter;
+  private final String constraint;
+  private final transient Object value;
+
+  /**
+   * @param parameter the parameter's name, snake case ({@code lr})
+   * @param constraint what a valid value is, e.g. {@code must be > 0}; other parameters as <code>{name}</code>
+   * @param value the value given (shown after a colon)
+   */
+  public ValidationException(String parameter, String constraint, Object value) {
+    super(compose(parameter, constraint, value, UnaryOperator.identity()), null);
+    this.parameter = parameter;
+    this.constraint = constraint;
+    this.value = value;
+  }
+
+  /** A broken constraint that has no single value to show (a combination of settings, a missing one). */
+  public static ValidationException of(String parameter, String constraint) {
+    return new ValidationException(parameter, constraint, NO_VALUE);
+  }
+
+  /** The parameter's name in the library's terms (snake case). */
+  public String parameter() { return parameter; }
+
+  /** The constraint, with other parameters written as <code>{name}</code>. */
+  public String constraint() { return constraint; }
+
+  /** The value given, or null when there is none to show. */
+  public Object value() { return value == NO_VALUE ? null : value; }
+
+  /** Whether the exception carries a value. */
+  public boolean hasValue() { return value != NO_VALUE; }
+
+  /** The message with every parameter name (this one and those the constraint names) written by {@code names}. */
+  public String render(UnaryOperator<String> names) {
+    return compose(parameter, constraint, value, names);
+  }
+
+  private static String compose(String parameter, String constraint, Object value, UnaryOperator<String> names) {
+    Matcher m = REFERENCE.matcher(constraint);
+    StringBuilder text = new StringBuilder();
+    while (m.find()) m.appendReplacement(text, Matcher.quoteReplacement(names.apply(m.group(1))));
+    m.appendTail(text);
+    return names.apply(parameter) + " " + text + (value == NO_VALUE ? "" : ": " + value);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.egd.experiment;
+
+import dev.egd.train.RunResult;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What runs a sweep's runs: a thread pool in this process (the command line's default) or a cluster
+ * (egd-spark's {@code spark}, found through {@link java.util.ServiceLoader} in
+ * {@code META-INF/services/dev.egd.experiment.SweepEngine}). Every engine runs each run with
+ * {@link SweepRuns#execute}, so a run's directory holds the same bytes whichever engine ran it.
+ */
+public interface SweepEngine {
+  /** The engine's name ({@code spark}). */
+  String name();
+
+  /**
+   * Runs every run (skipping none: the caller has left out the finished ones), reporting to
+   * {@code progress}; returns each run's result by {@link SweepRun#id}, or throws when the engine
+   * itself fails.
+   *
+   * @param options the engine's own settings, by name (e.g. {@code master})
+   */
+  Map<String, RunResult> run(List<SweepRun> runs, Map<String, String> options, Progress progress) throws Exception;
+
+  /** What an engine tells the command about its runs as they go. */
+  interface Progress {
+    default void started(SweepRun run) {}
+
+    default void finished(SweepRun run, RunResult result) {}
+
+    default void failed(SweepRun run, String why) {}
+
+    /** A line worth showing (retries, lost executors...). */
+    default void note(String line) {}
+  }
+}
