@@ -1,118 +1,155 @@
 package dev.egd.spark;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.egd.ValidationException;
+import dev.egd.cli.RunCharts;
+import dev.egd.experiment.RunDirectory;
+import dev.egd.experiment.SweepRun;
+import dev.egd.experiment.SweepRuns;
+import dev.egd.experiment.TrainingRun;
+import dev.egd.train.RunResult;
+import dev.egd.train.TrainListener;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
- * The body of one Spark task: runs one run into its directory, exactly as {@code egd train} (and so
- * the local sweep engine) would, continuing from the directory's checkpoint.bin when an earlier
- * attempt left one. This is the one function to swap for core's {@code RunDirectory.execute(run)}.
+ * The body of one Spark task: {@link SweepRuns#execute} on the executor, the one run body every sweep
+ * engine calls (a finished run is read back, one with a checkpoint resumed, anything else restarted,
+ * the directory locked meanwhile), plus what only a cluster needs:
  *
- * <p>Failures: a run that train refuses (exit 2: bad flags, a directory it cannot write) returns a
- * "bad-input" outcome, since a retry would fail the same way; a run that was interrupted (exit 130:
- * its JVM is shutting down, it has saved a checkpoint) or crashed throws, so Spark retries the task,
- * and the retry resumes.
+ * <ul>
+ *   <li>a retry may start while the attempt it replaces still holds the run's lock (a lost executor's
+ *       run stopping, checkpointing): it waits for the lock up to {@code lock-wait}, then resumes from
+ *       what that attempt left;</li>
+ *   <li>a task that Spark kills (a cancelled sweep, a killed attempt) asks its run to stop: it
+ *       checkpoints at its next evaluation, and the next attempt resumes there; so does a run whose
+ *       executor JVM is shutting down;</li>
+ *   <li>failures: a run its executor cannot run at all (a directory it cannot write, settings it
+ *       refuses) is {@code refused}, not retried; any other failure is thrown, so that Spark retries
+ *       the task, except on its last allowed attempt, which returns {@code failed}, so that the other
+ *       runs go on (as with the local engine: a failed run is recorded, the sweep finishes).</li>
+ * </ul>
  */
 public final class RunTask {
-  /** How long a retry waits for an earlier attempt's process to let go of the directory. */
-  static final Duration LOCK_WAIT = Duration.ofSeconds(120);
-  static final String CHECKPOINT = "checkpoint.bin";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** How long a stopping executor JVM waits for its run to checkpoint. */
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(60);
+  private static final TrainListener QUIET = new TrainListener() {};
 
   private RunTask() {}
 
-  /** As {@link #execute(SparkRun, int, long)} for a first attempt. */
-  public static RunOutcome execute(SparkRun run) throws Exception {
-    return execute(run, 0, Long.MAX_VALUE);
-  }
-
   /**
-   * Runs (or resumes) run in its directory. attempt is Spark's attempt number; a retry (attempt > 0)
-   * whose directory already holds a finished run written since sweepStart (epoch ms) returns that run
-   * instead of training it again: the earlier attempt finished, but its executor died before the
-   * result reached the driver.
+   * Runs {@code run} as attempt {@code attempt} of at most {@code maxFailures}.
+   *
+   * @param killed tells whether Spark has killed the task (polled); null when there is no task
    */
-  public static RunOutcome execute(SparkRun run, int attempt, long sweepStart) throws Exception {
-    Path dir = Path.of(run.dir());
+  public static RunOutcome execute(SweepRun run, int attempt, int maxFailures, Duration lockWait, BooleanSupplier killed) throws Exception {
     long t0 = System.nanoTime();
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      return refused(run, attempt, "cannot create the run directory " + dir + " on " + host() + ": " + e, t0);
+    Path dir = run.path();
+    String host = host();
+    AtomicReference<TrainingRun> current = new AtomicReference<>();
+    CountDownLatch done = new CountDownLatch(1);
+    Thread watcher = killed == null ? null : new Thread(() -> {
+      try {
+        while (!done.await(50, TimeUnit.MILLISECONDS)) {
+          if (killed.getAsBoolean()) {
+            TrainingRun r = current.get();
+            if (r != null) r.requestStop();
+          }
+        }
+      } catch (InterruptedException e) {
+        // the task ended
+      }
+    }, "egd-spark-kill-watch");
+    Thread hook = new Thread(() -> { // the executor JVM is stopping: checkpoint, then let it go
+      TrainingRun r = current.get();
+      if (r != null) r.requestStop();
+      try {
+        done.await(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "egd-spark-stop-run");
+    if (watcher != null) {
+      watcher.setDaemon(true);
+      watcher.start();
     }
-    if (!Files.isWritable(dir)) return refused(run, attempt, "the run directory " + dir + " is not writable on " + host(), t0);
-    try (RunLock lock = RunLock.acquire(dir, LOCK_WAIT)) {
-      if (attempt > 0 && finishedSince(dir, sweepStart))
-        return fromSummary(run, 0, false, attempt, (System.nanoTime() - t0) / 1e9, "finished by an earlier attempt");
-      boolean resume = Files.isRegularFile(dir.resolve(CHECKPOINT));
-      List<String> args = new ArrayList<>();
-      args.add("train");
-      args.addAll(run.trainArgs());
-      args.add("--out");
-      args.add(dir.toString());
-      args.add("--quiet");
-      if (resume) args.add("--resume");
-      StringWriter err = new StringWriter();
-      int code = train(args, new PrintWriter(err, true));
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      String message = firstLines(err.toString());
-      switch (code) {
-        case 0:
-        case 3: // diverged: a result like any other
-          return fromSummary(run, code, resume, attempt, seconds, message);
-        case 2:
-          return new RunOutcome(run.id(), code, "bad-input", message, resume, attempt, 0, null, null, seconds);
-        case 130:
-          throw new RunFailed("run " + run.id() + " was interrupted (its executor is stopping); it left a checkpoint to resume from");
-        default:
-          throw new RunFailed("run " + run.id() + " failed (exit " + code + ")" + (message.isEmpty() ? "" : ": " + message));
+    boolean hooked = addHook(hook);
+    try {
+      long deadline = System.nanoTime() + lockWait.toNanos();
+      while (true) {
+        boolean finished = RunDirectory.isFinished(dir), resume = !finished && RunDirectory.hasCheckpoint(dir);
+        try {
+          RunResult r = SweepRuns.execute(run, QUIET, RunCharts.INSTANCE, "egd spark task " + run.id() + " (attempt " + (attempt + 1) + ") on " + host,
+              tr -> {
+                current.set(tr);
+                if (killed != null && killed.getAsBoolean()) tr.requestStop();
+              });
+          double s = (System.nanoTime() - t0) / 1e9;
+          if (r.status().equals("interrupted"))
+            throw new RunFailed(run.id() + " stopped at epoch " + r.epochsRun() + " (its task was killed or its executor is stopping); it left a checkpoint to resume from");
+          return new RunOutcome(run.id(), r.status(), null, attempt, resume, finished, host, s);
+        } catch (ValidationException e) {
+          if (!inUse(e)) return outcome(run, "refused", e.render(RunTask::flag) + " (on " + host + ")", attempt, t0);
+          if (System.nanoTime() > deadline)
+            throw new RunFailed(run.id() + ": its directory is still locked by another attempt after " + lockWait.toSeconds()
+                + " s (lock-wait): " + e.constraint());
+          Thread.sleep(250);
+        }
+      }
+    } catch (RunFailed e) {
+      if (attempt + 1 >= maxFailures && !(killed != null && killed.getAsBoolean())) return outcome(run, "failed", e.getMessage(), attempt, t0);
+      throw e;
+    } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+      String why = describe(e) + " (on " + host + ")";
+      if (attempt + 1 >= maxFailures && !(killed != null && killed.getAsBoolean())) return outcome(run, "failed", why, attempt, t0);
+      throw new RunFailed(run.id() + " failed: " + why);
+    } finally {
+      done.countDown();
+      if (hooked) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook runs and returns now
+        }
       }
     }
   }
 
-  /** egd train in this JVM, errors to err: the same bytes the local engine writes. Later: core's RunDirectory.execute. */
-  static int train(List<String> args, PrintWriter err) {
-    picocli.CommandLine cl = dev.egd.cli.Main.commandLine();
-    cl.setErr(err);
-    return cl.execute(args.toArray(new String[0]));
+  /** Whether the run's directory is held by another writer (another attempt of the run, still alive). */
+  static boolean inUse(ValidationException e) {
+    return e.parameter().equals("out") && e.constraint().startsWith("is in use by another egd process");
   }
 
-  private static RunOutcome fromSummary(SparkRun run, int code, boolean resumed, int attempt, double seconds, String message) throws IOException {
-    JsonNode s = JSON.readTree(Path.of(run.dir()).resolve("summary.json").toFile());
-    return new RunOutcome(run.id(), code, s.path("status").asText("unknown"), message, resumed, attempt, s.path("epochs_run").asLong(),
-        s.path("epochs_to_target").isNumber() ? s.path("epochs_to_target").asLong() : null,
-        s.path("seconds_to_target").isNumber() ? s.path("seconds_to_target").asDouble() : null, seconds);
-  }
-
-  /** A summary that is not "interrupted", no checkpoint left, written at or after since. */
-  static boolean finishedSince(Path dir, long since) {
-    Path summary = dir.resolve("summary.json");
+  private static boolean addHook(Thread hook) {
     try {
-      if (Files.isRegularFile(dir.resolve(CHECKPOINT)) || !Files.isRegularFile(summary)) return false;
-      if (Files.getLastModifiedTime(summary).toMillis() < since) return false;
-      return !JSON.readTree(summary.toFile()).path("status").asText().equals("interrupted");
-    } catch (IOException e) {
+      Runtime.getRuntime().addShutdownHook(hook);
+      return true;
+    } catch (IllegalStateException shuttingDown) {
       return false;
     }
   }
 
-  private static RunOutcome refused(SparkRun run, int attempt, String why, long t0) {
-    return new RunOutcome(run.id(), 2, "bad-input", why, false, attempt, 0, null, null, (System.nanoTime() - t0) / 1e9);
+  private static RunOutcome outcome(SweepRun run, String status, String message, int attempt, long t0) {
+    return new RunOutcome(run.id(), status, message, attempt, false, false, host(), (System.nanoTime() - t0) / 1e9);
   }
 
-  private static String firstLines(String s) {
-    String t = s.strip();
-    if (t.isEmpty()) return "";
-    String[] lines = t.split("\\R");
-    return lines.length <= 2 ? String.join(" ", lines) : lines[0] + " " + lines[1] + " ...";
+  /** A library parameter as the command line names it: egd_rcond is --egd-rcond. */
+  static String flag(String parameter) { return "--" + parameter.replace('_', '-'); }
+
+  /** One line: what went wrong, with which file. */
+  static String describe(Throwable e) {
+    if (e instanceof ValidationException) return ((ValidationException) e).render(RunTask::flag);
+    if (e instanceof java.nio.file.FileSystemException) {
+      java.nio.file.FileSystemException f = (java.nio.file.FileSystemException) e;
+      return e.getClass().getSimpleName() + " on " + f.getFile() + (f.getReason() == null ? "" : ": " + f.getReason());
+    }
+    if (e instanceof java.io.UncheckedIOException && e.getCause() != null) return describe(e.getCause());
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.split("\\R", 2)[0]);
   }
 
   static String host() {

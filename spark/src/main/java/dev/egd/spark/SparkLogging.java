@@ -16,7 +16,32 @@ import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
  * Spark has configured it already, and this replaces that).
  */
 public final class SparkLogging {
+  private static volatile Path where;
+
   private SparkLogging() {}
+
+  /**
+   * Spark's log as the spark-log setting says: {@code file} (spark-driver.log in dir, else in the
+   * temporary directory), {@code console} (as Spark configures it), {@code off}, or a file's path.
+   */
+  public static void configure(String mode, Path dir) {
+    switch (mode) {
+      case "console":
+        where = null;
+        return;
+      case "off":
+        toFile(null);
+        return;
+      case "file":
+        toFile((dir != null && java.nio.file.Files.isDirectory(dir) ? dir : Path.of(System.getProperty("java.io.tmpdir"))).resolve("spark-driver.log"));
+        return;
+      default:
+        toFile(Path.of(mode));
+    }
+  }
+
+  /** The file Spark's driver log goes to (the last {@link #configure}), or null. */
+  public static Path where() { return where; }
 
   /** Spark's log to file (appended); null: Spark logs nothing. */
   public static void toFile(Path file) {
@@ -38,5 +63,6 @@ public final class SparkLogging {
     // this class comes from the job jar, in a child loader, whose context Spark never logs to)
     LoggerContext ctx = (LoggerContext) LogManager.getContext(SparkConf.class.getClassLoader(), false);
     ctx.reconfigure(b.build());
+    where = file == null ? null : file.toAbsolutePath();
   }
 }

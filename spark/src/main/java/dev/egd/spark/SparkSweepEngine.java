@@ -1,16 +1,20 @@
 package dev.egd.spark;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.UnknownHostException;
+import dev.egd.ValidationException;
+import dev.egd.experiment.RunConfig;
+import dev.egd.experiment.RunDirectory;
+import dev.egd.experiment.SweepEngine;
+import dev.egd.experiment.SweepRun;
+import dev.egd.train.RunResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -19,8 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.spark.ExceptionFailure;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkException;
@@ -30,7 +32,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -40,252 +41,189 @@ import org.apache.spark.scheduler.TaskInfo;
 import org.apache.spark.util.CollectionAccumulator;
 
 /**
- * Runs a sweep's runs on Spark, one task per run: a JavaSparkContext for a master URL (local[N],
- * spark://host:port, yarn, k8s://...; default local[*]), the runs parallelised one per partition,
- * each task reserving spark.task.cpus = the runs' --threads, executors told OPENBLAS_NUM_THREADS=1.
+ * The {@code spark} sweep engine: a sweep's runs as Spark tasks, one task per run, each running
+ * {@link dev.egd.experiment.SweepRuns#execute} on an executor ({@link RunTask}), so every run directory
+ * holds the bytes the local engine writes. Found by the command line through {@link java.util.ServiceLoader}
+ * ({@code egd sweep SPEC --engine spark [--master URL] [--engine-conf KEY=VALUE]...}); settings in
+ * {@link SparkOptions}.
  *
- * <p>A task that fails or whose executor dies is retried by Spark (spark.task.maxFailures, 4), and the
- * retry continues from the run directory's checkpoint.bin (see {@link RunTask}); the finished run is
- * byte-identical to one never interrupted. In local mode Spark never retries a task unless the master
- * says how often (local[N,F]), so local[N] becomes local[N,maxFailures].
- *
- * <p>Speculative execution is always off (spark.speculation=false, not overridable): a speculative
- * copy of a task would be a second process training the same run into the same directory.
- *
- * <p>Waits are bounded: a spark:// master is probed (TCP, 5 s) before anything starts; creating the
- * context (which for a standalone master waits for the application to be registered, and Spark itself
- * only gives up after 3 x 20 s) is bounded by startTimeout (30 s); having no executor (none ever
- * started, or every one was lost and none came back) by executorTimeout (120 s). The run directories must be on a
- * file system every executor and the driver see at the same path.
+ * <ul>
+ *   <li>Each task reserves {@code spark.task.cpus} = the runs' {@code threads}; executors get
+ *       {@code OPENBLAS_NUM_THREADS=1}.</li>
+ *   <li>A failed task, or one whose executor died, is retried by Spark ({@code spark.task.maxFailures},
+ *       4) and the retry resumes from the run's checkpoint. Spark's local mode never retries unless the
+ *       master says how often, so {@code local[N]} becomes {@code local[N,4]}.</li>
+ *   <li>Speculative execution stays off: a speculative copy would be a second writer of the run's
+ *       directory (the run lock would refuse it, and that attempt would fail).</li>
+ *   <li>Waits are bounded: a {@code spark://} master is probed (TCP, 5 s) before anything is written;
+ *       starting Spark (for a standalone master: the application registered, which Spark itself retries
+ *       for 3 x 20 s) by {@code start-timeout}; having no executor by {@code executor-timeout}.</li>
+ *   <li>The result of each run is read back by the driver from the run's directory (its summary and
+ *       metrics), which must be on a file system that the driver and every executor see at the same
+ *       path; executors return only a small {@link RunOutcome}.</li>
+ * </ul>
  */
-public final class SparkSweepEngine {
-  /** What the engine needs besides the runs. */
-  public static final class Settings {
-    String master;
-    String appName = "egd-sweep";
-    final Map<String, String> conf = new LinkedHashMap<>();
-    final List<String> jars = new ArrayList<>();
-    Duration startTimeout = Duration.ofSeconds(30);
-    Duration executorTimeout = Duration.ofSeconds(120);
-    int maxFailures = 4;
-    boolean watchLocal; // tests: the executor watchdog in local mode too (where it sees no executor: only the driver)
-
-    /** The master URL; null: spark.master as spark-submit set it, else local[*]. */
-    public Settings master(String m) { this.master = m; return this; }
-
-    public Settings appName(String n) { this.appName = n; return this; }
-
-    /** Any Spark setting (spark.executor.memory, spark.cores.max, ...); the engine's own keys win where they must. */
-    public Settings conf(String key, String value) { conf.put(key, value); return this; }
-
-    /** Jars executors need (spark.jars): the egd job jar, unless spark-submit already ships it. */
-    public Settings jar(String path) { jars.add(path); return this; }
-
-    /** Bounds starting Spark: creating the context, which for a standalone master means being registered (default 30 s). */
-    public Settings startTimeout(Duration d) { this.startTimeout = d; return this; }
-
-    /**
-     * Bounds having no executor: none yet, or all lost (default 120 s: an executor is a JVM that a
-     * worker starts, which takes 5-30 s on two busy cores, and a cluster may first have to fetch the jar).
-     */
-    public Settings executorTimeout(Duration d) { this.executorTimeout = d; return this; }
-
-    public Settings maxFailures(int n) {
-      if (n < 1) throw new IllegalArgumentException("maxFailures must be >= 1: " + n);
-      this.maxFailures = n;
-      return this;
-    }
-
-    public String master() { return master; }
-  }
-
-  private static final Pattern LOCAL_N = Pattern.compile("local\\[([0-9]+|\\*)\\]");
-  private static final Pattern LOCAL_N_F = Pattern.compile("local\\[([0-9]+|\\*)\\s*,\\s*([0-9]+)\\]");
-  private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[\\s*([0-9]+)\\s*,\\s*([0-9]+)\\s*,\\s*([0-9]+)\\s*]");
-  private static final int PROBE_TIMEOUT_MS = 5000;
+public final class SparkSweepEngine implements SweepEngine {
   static final String JOB_GROUP = "egd-sweep";
+  /** How often the driver prints the counts while runs go on. */
+  static final long COUNTS_EVERY_NANOS = 30_000_000_000L;
 
-  private final Settings settings;
+  @Override public String name() { return "spark"; }
 
-  public SparkSweepEngine(Settings settings) {
-    this.settings = settings;
+  @Override public void check(Map<String, String> options) {
+    SparkOptions.of(options).check();
   }
 
-  /** The master URL to use (see {@link Settings#master(String)}), as the user gave it. */
-  public String master() {
-    if (settings.master != null) return settings.master.trim();
-    String submitted = System.getProperty("spark.master");
-    return submitted != null ? submitted : "local[*]";
-  }
-
-  /** Checks the master URL (and that a spark:// master answers) without starting Spark; throws in one line. */
-  public String checkMaster() throws SparkSweepException {
-    String m = sparkMaster(master(), settings.maxFailures);
-    if (m.startsWith("spark://")) probe(m);
-    return m;
-  }
-
-  /**
-   * Runs every run (each in its own task) and returns their outcomes in the order given. Throws
-   * SparkSweepException, in one line, when the sweep cannot start or a run failed spark.task.maxFailures
-   * times (what finished is kept: running the same runs again skips nothing but resumes from checkpoints).
-   */
-  public List<RunOutcome> run(List<SparkRun> runs, SweepProgress progress) throws SparkSweepException {
-    if (runs.isEmpty()) return List.of();
-    String master = checkMaster();
-    JavaSparkContext sc = createContext(conf(master, taskCpus(runs)), master);
+  @Override public Map<String, RunResult> run(List<SweepRun> runs, Map<String, String> options, Progress progress) throws Exception {
+    SparkOptions o = SparkOptions.of(options);
+    if (runs.isEmpty()) return Map.of();
+    o.check();
+    List<SweepRun> placed = placed(runs, o.remoteExecutors());
+    String master = o.sparkMaster();
+    SparkLogging.configure(o.sparkLog, logDir(placed));
+    JavaSparkContext sc = createContext(conf(o, master, taskCpus(placed)), master, o.startTimeout);
     try {
-      return run(sc, runs, progress);
+      return run(sc, placed, o, progress);
     } finally {
       sc.stop();
     }
   }
 
   /**
-   * As {@link #run(List, SweepProgress)} on a context the caller made and stops (a notebook's, a
-   * test's). It must have spark.speculation off and spark.task.cpus at least the runs' --threads;
-   * the engine's own settings ({@link #conf}) are what such a context should have.
+   * As {@link #run(List, Map, Progress)} on a context the caller made and stops (a notebook's, a
+   * test's): it must have {@code spark.speculation} off and {@code spark.task.cpus} at least the runs'
+   * threads; {@link #conf} is what such a context should be made with.
    */
-  public List<RunOutcome> run(JavaSparkContext sc, List<SparkRun> runs, SweepProgress progress) throws SparkSweepException {
-    if (runs.isEmpty()) return List.of();
-    Set<String> dirs = new HashSet<>();
-    for (SparkRun r : runs) if (!dirs.add(r.dir())) throw new SparkSweepException("two runs share the directory " + r.dir());
+  public Map<String, RunResult> run(JavaSparkContext sc, List<SweepRun> runs, Map<String, String> options, Progress progress) {
+    SparkOptions o = SparkOptions.of(options);
+    return run(sc, placed(runs, !sc.isLocal()), o, progress);
+  }
+
+  Map<String, RunResult> run(JavaSparkContext sc, List<SweepRun> runs, SparkOptions o, Progress progress) {
+    if (runs.isEmpty()) return Map.of();
+    Set<String> dirs = new HashSet<>(), ids = new HashSet<>();
+    for (SweepRun r : runs) {
+      if (!dirs.add(r.dir())) throw new IllegalArgumentException("two runs share the directory " + r.dir());
+      if (!ids.add(r.id())) throw new IllegalArgumentException("two runs share the name " + r.id());
+    }
     int taskCpus = taskCpus(runs);
     if (sc.getConf().getBoolean("spark.speculation", false))
-      throw new SparkSweepException("spark.speculation must be false: a speculative copy of a task would train the same run into the same directory");
+      throw SparkOptions.conf("spark.speculation must be false: a speculative copy of a task would be a second writer of the same run");
     if (sc.getConf().getInt("spark.task.cpus", 1) < taskCpus)
-      throw new SparkSweepException("spark.task.cpus is " + sc.getConf().getInt("spark.task.cpus", 1) + ", the runs need " + taskCpus + " (--threads)");
+      throw SparkOptions.conf("spark.task.cpus is " + sc.getConf().getInt("spark.task.cpus", 1) + ", the runs need " + taskCpus + " (threads)");
+    int maxFailures = sc.getConf().getInt("spark.task.maxFailures", o.maxFailures);
     String master = sc.master();
-    Listener listener = new Listener(runs, progress, settings.maxFailures);
+    Listener listener = new Listener(runs, progress);
     Watchdog watchdog = null;
+    progress.note(String.format(Locale.ROOT, "Spark %s, master %s: %d task(s) of %d cpu(s), up to %d attempts each%s", sc.version(), master,
+        runs.size(), taskCpus, maxFailures, SparkLogging.where() == null ? "" : "; Spark's log: " + SparkLogging.where()));
+    List<RunOutcome> outcomes = null;
+    String stopped = null;
     try {
-      CollectionAccumulator<RunOutcome> outcomes = sc.sc().collectionAccumulator("egd.run.outcomes");
-      listener.accumulatorId = outcomes.id();
+      CollectionAccumulator<RunOutcome> acc = sc.sc().collectionAccumulator("egd.run.outcomes");
+      listener.accumulatorId = acc.id();
       sc.sc().addSparkListener(listener);
-      if (!master.startsWith("local") || settings.watchLocal) {
-        watchdog = new Watchdog(sc, master, settings.executorTimeout, taskCpus);
+      if (!sc.isLocal() || o.watchLocal) {
+        watchdog = new Watchdog(sc, master, o.executorTimeout, taskCpus);
         listener.watchdog = watchdog;
         watchdog.start();
       }
-      sc.setJobGroup(JOB_GROUP, runs.size() + " runs", false);
-      List<RunOutcome> out;
+      sc.setJobGroup(JOB_GROUP, runs.size() + " egd runs", false);
       try {
-        out = sc.parallelize(runs, runs.size()).map(new Task(outcomes)).collect();
+        outcomes = sc.parallelize(runs, runs.size()).map(new Task(acc, maxFailures, o.lockWait)).collect();
       } catch (Exception e) {
-        if (watchdog != null && watchdog.reason != null) throw new SparkSweepException(watchdog.reason, !watchdog.ever);
-        throw new SparkSweepException("the sweep stopped: " + sparkMessage(e) + "; finished runs are kept, run it again to resume the rest", false);
+        if (watchdog != null && watchdog.reason != null) {
+          if (!watchdog.ever) throw SparkOptions.master(watchdog.reason); // nothing ran: the cluster offers nothing
+          stopped = watchdog.reason;
+        } else {
+          stopped = sparkMessage(e);
+        }
       }
-      listener.awaitFinished(runs.size(), Duration.ofSeconds(10));
-      return out;
+      if (outcomes != null) listener.awaitEnded(runs.size(), Duration.ofSeconds(10));
+      else listener.awaitIdle(o.lockWait); // killed tasks checkpoint and end: none may write on after the sweep has returned
     } finally {
       if (watchdog != null) watchdog.interrupt();
       sc.sc().removeSparkListener(listener);
       sc.clearJobGroup();
     }
+    // what came back, reported once per run (the listener has reported most of it as it happened)
+    Map<String, RunOutcome> byId = new HashMap<>();
+    if (outcomes != null) for (RunOutcome out : outcomes) byId.put(out.id(), out);
+    int refusedHere = 0;
+    RunOutcome firstRefused = null;
+    for (SweepRun r : runs) {
+      RunOutcome out = byId.get(r.id());
+      if (out == null) {
+        listener.fail(r, "the sweep stopped before this run finished: " + stopped + "; run the same command again to resume it");
+      } else {
+        listener.report(r, out);
+        if (out.status().equals("refused")) {
+          refusedHere++;
+          if (firstRefused == null) firstRefused = out;
+        }
+      }
+    }
+    if (refusedHere == runs.size() && firstRefused != null && firstRefused.message().startsWith("--out "))
+      // no executor could write any run's directory: a setup error, nothing was written
+      throw ValidationException.of("out", "cannot be written on Spark's executors (every run was refused; the first: " + firstRefused.message()
+          + "); it must be a directory that the driver and every executor see at the same path (a shared file system)");
+    return listener.results();
   }
 
-  static int taskCpus(List<SparkRun> runs) {
+  /** The runs with absolute directories (executors work in directories of their own) and, for other JVMs, absolute data paths. */
+  static List<SweepRun> placed(List<SweepRun> runs, boolean remote) {
+    List<SweepRun> out = new ArrayList<>();
+    for (SweepRun r : runs) {
+      RunConfig c = r.config();
+      String data = c.get(RunConfig.DATA);
+      if (remote && data != null && !Path.of(data).isAbsolute()) c = c.with(RunConfig.DATA, Path.of(data).toAbsolutePath().normalize().toString());
+      out.add(new SweepRun(r.id(), c, r.methods(), Path.of(r.dir()).toAbsolutePath().normalize().toString()));
+    }
+    return out;
+  }
+
+  /** Where Spark's log goes by default: the sweep's directory (the nearest one above the runs holding sweep.json), else their common one. */
+  static Path logDir(List<SweepRun> runs) {
+    Path common = runs.get(0).path().getParent();
+    for (SweepRun r : runs) while (common != null && !r.path().startsWith(common)) common = common.getParent();
+    for (Path p = common; p != null; p = p.getParent()) if (Files.isRegularFile(p.resolve("sweep.json"))) return p;
+    return common;
+  }
+
+  static int taskCpus(List<SweepRun> runs) {
     int t = 1;
-    for (SparkRun r : runs) t = Math.max(t, r.threads());
+    for (SweepRun r : runs) {
+      Integer n = r.config().get(RunConfig.THREADS);
+      if (n != null) t = Math.max(t, n);
+    }
     return t;
   }
 
-  /** The SparkConf for master (already normalised by {@link #sparkMaster}): what {@link #run(List, SweepProgress)} starts Spark with. */
-  public SparkConf conf(String master, int taskCpus) {
-    SparkConf c = new SparkConf(); // spark.* system properties (spark-submit) first
-    c.setAppName(settings.appName);
-    c.set("spark.ui.enabled", "false"); // no UI port or thread unless asked for (--conf spark.ui.enabled=true)
-    if (loopback(master) && System.getenv("SPARK_LOCAL_IP") == null) {
-      // bind the driver where the executors can reach it; otherwise Spark picks the host's first interface
+  /** The SparkConf a sweep's context gets for master (as {@link SparkOptions#sparkMaster} made it). */
+  static SparkConf conf(SparkOptions o, String master, int taskCpus) {
+    SparkConf c = new SparkConf(); // spark.* system properties (spark-submit's) first
+    c.setIfMissing("spark.app.name", "egd-sweep");
+    c.set("spark.ui.enabled", "false"); // no UI port or thread unless asked for (--engine-conf spark.ui.enabled=true)
+    if (SparkOptions.loopback(master) && System.getenv("SPARK_LOCAL_IP") == null) {
+      // bind the driver where local executors can reach it; otherwise Spark picks the host's first interface
       c.setIfMissing("spark.driver.host", "127.0.0.1");
       c.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
     }
-    for (var e : settings.conf.entrySet()) c.set(e.getKey(), e.getValue());
+    for (var e : o.conf.entrySet()) c.set(e.getKey(), e.getValue());
     c.setMaster(master);
     c.set("spark.task.cpus", String.valueOf(taskCpus));
-    c.set("spark.task.maxFailures", String.valueOf(settings.maxFailures));
+    c.set("spark.task.maxFailures", String.valueOf(o.maxFailures));
     c.set("spark.speculation", "false");
     c.set("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
-    if (!settings.jars.isEmpty()) {
-      List<String> all = new ArrayList<>();
-      String had = c.get("spark.jars", "");
-      if (!had.isBlank()) all.add(had);
-      all.addAll(settings.jars);
-      c.set("spark.jars", String.join(",", all));
+    if (o.remoteExecutors()) {
+      String jar = o.jobJar();
+      if (jar != null) c.set("spark.jars", jar);
     }
     return c;
   }
 
-  /**
-   * The master URL as Spark gets it: local and local[N] become local[N,maxFailures] (Spark's local
-   * mode otherwise never retries a task); anything that is not a master URL is refused in one line.
-   */
-  static String sparkMaster(String master, int maxFailures) throws SparkSweepException {
-    String m = master.trim();
-    if (m.equals("local")) return "local[1," + maxFailures + "]";
-    Matcher n = LOCAL_N.matcher(m);
-    if (n.matches()) {
-      if (!n.group(1).equals("*") && Integer.parseInt(n.group(1)) < 1) throw new SparkSweepException("--master " + m + ": needs at least 1 thread");
-      return "local[" + n.group(1) + "," + maxFailures + "]";
-    }
-    if (LOCAL_N_F.matcher(m).matches() || LOCAL_CLUSTER.matcher(m).matches() || m.equals("yarn")) return m;
-    if (m.startsWith("spark://")) {
-      for (String hp : m.substring("spark://".length()).split(",")) hostPort(m, hp);
-      return m;
-    }
-    if (m.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.+")) return m; // k8s://, or a cluster manager Spark may know
-    throw new SparkSweepException("--master " + (m.isEmpty() ? "''" : m)
-        + " is not a Spark master URL; use local, local[N], local[*], local[N,F], spark://HOST:PORT, yarn or k8s://HOST:PORT");
-  }
-
-  private static InetSocketAddress hostPort(String master, String hp) throws SparkSweepException {
-    int colon = hp.lastIndexOf(':');
-    if (colon <= 0 || colon == hp.length() - 1) throw new SparkSweepException("--master " + master + ": expected spark://HOST:PORT, got '" + hp + "'");
-    int port;
-    try {
-      port = Integer.parseInt(hp.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new SparkSweepException("--master " + master + ": the port must be a number: '" + hp.substring(colon + 1) + "'");
-    }
-    if (port < 1 || port > 65535) throw new SparkSweepException("--master " + master + ": the port must be in [1, 65535]: " + port);
-    return InetSocketAddress.createUnresolved(hp.substring(0, colon), port);
-  }
-
-  /** At least one master of a spark:// URL must take a TCP connection within 5 s; Spark would wait 60 s. */
-  static void probe(String master) throws SparkSweepException {
-    List<String> why = new ArrayList<>();
-    for (String hp : master.substring("spark://".length()).split(",")) {
-      InetSocketAddress a = hostPort(master, hp);
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(InetAddress.getByName(a.getHostString()), a.getPort()), PROBE_TIMEOUT_MS);
-        return;
-      } catch (UnknownHostException e) {
-        why.add(hp + ": unknown host");
-      } catch (java.net.SocketTimeoutException e) {
-        why.add(hp + ": no answer in " + PROBE_TIMEOUT_MS / 1000 + " s");
-      } catch (IOException e) {
-        why.add(hp + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-      }
-    }
-    throw new SparkSweepException("cannot reach the Spark master " + master + " (" + String.join("; ", why) + "); is it running, and is the address right?");
-  }
-
-  static boolean loopback(String master) {
-    if (master.startsWith("local")) return true;
-    if (!master.startsWith("spark://")) return false;
-    try {
-      for (String hp : master.substring("spark://".length()).split(",")) {
-        String host = hp.substring(0, Math.max(0, hp.lastIndexOf(':')));
-        if (!InetAddress.getByName(host).isLoopbackAddress()) return false;
-      }
-      return true;
-    } catch (UnknownHostException e) {
-      return false;
-    }
-  }
-
   /** Creating the context, bounded: for a standalone master this includes registering the application. */
-  private JavaSparkContext createContext(SparkConf conf, String master) throws SparkSweepException {
+  static JavaSparkContext createContext(SparkConf conf, String master, Duration timeout) {
     ExecutorService one = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "egd-spark-context");
       t.setDaemon(true);
@@ -293,9 +231,8 @@ public final class SparkSweepEngine {
     });
     Future<JavaSparkContext> f = one.submit(() -> new JavaSparkContext(conf));
     one.shutdown();
-    long s = settings.startTimeout.toSeconds();
     try {
-      return f.get(settings.startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       Thread cleanup = new Thread(() -> { // Spark gives up by itself after 60 s; stop whatever it made
         try {
@@ -306,13 +243,13 @@ public final class SparkSweepEngine {
       }, "egd-spark-abandoned-context");
       cleanup.setDaemon(true);
       cleanup.start();
-      throw new SparkSweepException("the Spark master " + master + " did not accept the application within " + s
-          + " s (a Spark master of another version, or busy?)");
+      throw SparkOptions.master(master + " did not accept the sweep within " + timeout.toSeconds()
+          + " s (start-timeout): a Spark master of another version, or a busy one?");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SparkSweepException("interrupted while starting Spark");
+      throw SparkOptions.master(master + ": interrupted while starting Spark");
     } catch (ExecutionException e) {
-      throw new SparkSweepException("Spark refused to start with --master " + master + ": " + sparkMessage(e.getCause()));
+      throw SparkOptions.master(master + " is refused by Spark: " + sparkMessage(e.getCause()));
     }
   }
 
@@ -328,39 +265,43 @@ public final class SparkSweepEngine {
   }
 
   /** The Spark function: one run per call, its outcome both returned and added to the accumulator the listener reads. */
-  static final class Task implements Function<SparkRun, RunOutcome> {
-    private static final long serialVersionUID = 1L;
+  static final class Task implements Function<SweepRun, RunOutcome> {
+    private static final long serialVersionUID = 2L;
     private final CollectionAccumulator<RunOutcome> outcomes;
-    private final long sweepStart = System.currentTimeMillis() - 1000; // mtimes have second granularity on some file systems
+    private final int maxFailures;
+    private final Duration lockWait;
 
-    Task(CollectionAccumulator<RunOutcome> outcomes) { this.outcomes = outcomes; }
+    Task(CollectionAccumulator<RunOutcome> outcomes, int maxFailures, Duration lockWait) {
+      this.outcomes = outcomes;
+      this.maxFailures = maxFailures;
+      this.lockWait = lockWait;
+    }
 
-    @Override public RunOutcome call(SparkRun run) throws Exception {
+    @Override public RunOutcome call(SweepRun run) throws Exception {
       TaskContext ctx = TaskContext.get();
-      RunOutcome o = RunTask.execute(run, ctx == null ? 0 : ctx.attemptNumber(), sweepStart);
+      RunOutcome o = RunTask.execute(run, ctx == null ? 0 : ctx.attemptNumber(), maxFailures, lockWait, ctx == null ? null : ctx::isInterrupted);
       outcomes.add(o);
       return o;
     }
   }
 
-  /** Driver-side progress from Spark's events: starts, ends, failures, executors. */
+  /** Driver-side progress from Spark's events: starts, ends, retries, lost executors; each run's result read back once. */
   static final class Listener extends SparkListener {
-    private final List<SparkRun> runs;
-    private final SweepProgress progress;
-    private final int maxFailures;
+    private final List<SweepRun> runs;
+    private final Progress progress;
     volatile long accumulatorId = -1;
     volatile Watchdog watchdog;
-    private final Set<Integer> done = new HashSet<>();
     private final Set<Integer> stages = new HashSet<>(); // the sweep's job's stages
     private volatile int jobId = -1;
     private final Map<Integer, Integer> running = new HashMap<>();
-    private final Map<Integer, Integer> counted = new HashMap<>();
-    private int failedAttempts;
+    private final Set<String> reported = new HashSet<>(), startedRuns = new HashSet<>();
+    private final Map<String, RunResult> results = new LinkedHashMap<>();
+    private int ended, failedAttempts;
+    private long lastCounts = System.nanoTime();
 
-    Listener(List<SparkRun> runs, SweepProgress progress, int maxFailures) {
+    Listener(List<SweepRun> runs, Progress progress) {
       this.runs = runs;
       this.progress = progress;
-      this.maxFailures = maxFailures;
     }
 
     @Override public void onJobStart(SparkListenerJobStart e) {
@@ -383,8 +324,10 @@ public final class SparkSweepEngine {
       if (!stages.contains(e.stageId())) return; // another job on a shared context
       TaskInfo t = e.taskInfo();
       running.put(t.index(), t.attemptNumber());
-      progress.started(runs.get(t.index()), t.attemptNumber(), t.executorId(), t.host());
-      counts();
+      SweepRun run = runs.get(t.index());
+      if (startedRuns.add(run.id())) progress.started(run);
+      if (t.attemptNumber() > 0) progress.note(run.id() + ": attempt " + (t.attemptNumber() + 1) + " started on " + where(t));
+      counts(false);
     }
 
     @Override public synchronized void onTaskEnd(SparkListenerTaskEnd e) {
@@ -392,26 +335,27 @@ public final class SparkSweepEngine {
       TaskInfo t = e.taskInfo();
       int i = t.index();
       running.remove(i);
-      SparkRun run = runs.get(i);
+      SweepRun run = runs.get(i);
       if (t.successful()) {
-        done.add(i);
-        progress.finished(run, outcome(t), t.executorId(), t.host());
+        ended++;
+        RunOutcome o = outcome(t);
+        if (o != null) report(run, o);
       } else {
         failedAttempts++;
         String reason = "failed";
-        boolean retry = false;
         if (e.reason() instanceof TaskFailedReason r) {
-          if (r.countTowardsTaskFailures()) counted.merge(i, 1, Integer::sum);
-          retry = counted.getOrDefault(i, 0) < maxFailures && !(e.reason() instanceof org.apache.spark.TaskKilled);
           reason = r instanceof ExceptionFailure ef
               ? (ef.className().equals(RunTask.RunFailed.class.getName()) ? ef.description() : ef.className() + ": " + ef.description())
               : r.toErrorString().split("\\R")[0];
         }
-        progress.failed(run, t.attemptNumber(), t.executorId(), t.host(), reason, retry);
+        progress.note(run.id() + ": attempt " + (t.attemptNumber() + 1) + " ended on " + where(t) + ": " + oneLine(reason)
+            + "; Spark runs it again (unless the sweep is stopping or the run has no attempts left), from its checkpoint if it has one");
       }
-      counts();
+      counts(false);
       notifyAll();
     }
+
+    private static String where(TaskInfo t) { return t.host() + " (executor " + t.executorId() + ")"; }
 
     private RunOutcome outcome(TaskInfo t) {
       for (AccumulableInfo a : scala.jdk.javaapi.CollectionConverters.asJava(t.accumulables())) {
@@ -421,34 +365,71 @@ public final class SparkSweepEngine {
       return null;
     }
 
-    @Override public void onExecutorAdded(SparkListenerExecutorAdded e) {
-      synchronized (this) {
-        progress.executor(e.executorId(), e.executorInfo().executorHost(), null);
+    /** A run's outcome, once: its result read back from its directory, or its failure. */
+    synchronized void report(SweepRun run, RunOutcome o) {
+      if (!reported.add(run.id())) return;
+      if (!o.ran()) {
+        progress.failed(run, o.message());
+        return;
       }
+      RunResult r;
+      try {
+        r = RunDirectory.load(run.path());
+      } catch (ValidationException e) {
+        progress.failed(run, "the driver cannot read back what " + o.host() + " wrote (" + e.render(RunTask::flag)
+            + "): --out must be on a file system that the driver and every executor see at the same path");
+        return;
+      }
+      if (o.readBack()) progress.note(run.id() + ": an earlier attempt had finished it (its result was lost with its executor); read back");
+      else if (o.attempt() > 0 || o.resumed())
+        progress.note(run.id() + ": finished on attempt " + (o.attempt() + 1) + (o.resumed() ? ", resumed from its checkpoint" : ", started afresh"));
+      results.put(run.id(), r);
+      progress.finished(run, r);
     }
+
+    synchronized void fail(SweepRun run, String why) {
+      if (reported.add(run.id())) progress.failed(run, why);
+    }
+
+    synchronized Map<String, RunResult> results() { return new LinkedHashMap<>(results); }
 
     @Override public void onExecutorRemoved(SparkListenerExecutorRemoved e) {
-      synchronized (this) {
-        progress.executor(e.executorId(), "", e.reason());
-      }
+      if (!e.executorId().equals("driver")) progress.note("executor " + e.executorId() + " lost: " + oneLine(e.reason()));
     }
 
-    private void counts() {
-      progress.counts(done.size(), running.size(), runs.size() - done.size() - running.size(), failedAttempts);
+    private void counts(boolean now) {
+      if (!now && System.nanoTime() - lastCounts < COUNTS_EVERY_NANOS) return;
+      lastCounts = System.nanoTime();
+      int toGo = runs.size() - ended - running.size();
+      progress.note(String.format(Locale.ROOT, "[spark] %d done, %d running, %d to go%s", ended, running.size(), toGo,
+          failedAttempts == 0 ? "" : ", " + failedAttempts + " failed attempt" + (failedAttempts == 1 ? "" : "s")));
     }
 
-    synchronized void awaitFinished(int n, Duration wait) {
+    /** Waits until the listener has seen n task ends (its events come after collect() returns). */
+    synchronized void awaitEnded(int n, Duration wait) {
       long deadline = System.nanoTime() + wait.toNanos();
       try {
-        while (done.size() < n && System.nanoTime() < deadline) wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        while (ended < n && System.nanoTime() < deadline) wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
+
+    /** Waits until no attempt of the sweep runs (a cancelled job's tasks end after the job has failed). */
+    synchronized void awaitIdle(Duration wait) {
+      long deadline = System.nanoTime() + wait.toNanos();
+      try {
+        while (!running.isEmpty() && System.nanoTime() < deadline) wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private static String oneLine(String s) { return s == null ? "" : s.split("\\R", 2)[0].strip(); }
   }
 
   /**
-   * Ends the sweep (with a reason) when a cluster gives it no executor for startTimeout: none ever
+   * Ends the sweep (with a reason) when a cluster gives it no executor for executor-timeout: none ever
    * started (no worker with the free cpus and memory), or every one was lost and none replaced it.
    */
   static final class Watchdog extends Thread {
@@ -482,9 +463,9 @@ public final class SparkSweepEngine {
           } else if (System.nanoTime() - since > timeout.toNanos()) {
             long s = timeout.toSeconds();
             reason = ever
-                ? "every executor was lost and none came back within " + s + " s (" + master + "); finished runs are kept, run it again to resume the rest"
-                : "no executor started within " + s + " s: the master " + master + " accepted the sweep, but no worker offered "
-                    + taskCpus + " cpu(s) and spark.executor.memory (" + sc.getConf().get("spark.executor.memory", "1g") + ")";
+                ? "every executor was lost and none came back within " + s + " s (executor-timeout)"
+                : master + " accepted the sweep, but no executor started within " + s + " s (executor-timeout): no worker offered " + taskCpus
+                    + " cpu(s) and spark.executor.memory (" + sc.getConf().get("spark.executor.memory", "1g") + ")";
             break;
           }
         }

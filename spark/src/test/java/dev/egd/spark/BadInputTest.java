@@ -1,109 +1,111 @@
 package dev.egd.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
+import dev.egd.ValidationException;
+import dev.egd.experiment.RunConfig;
+import dev.egd.experiment.SweepEngine;
+import dev.egd.experiment.SweepRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.apache.spark.SparkConf;
-import org.apache.spark.launcher.JavaModuleOptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One clear line for each way a sweep cannot start, and the settings every sweep gets. */
+/** Each way a sweep on Spark cannot start: one line, exit 2, nothing written. */
 class BadInputTest {
-  @BeforeAll static void logs() { Sweeps.init(); }
+  @TempDir Path tmp;
 
-  record Result(int rc, String out, String err, long millis) {}
-
-  static Result main(String... args) {
-    StringWriter out = new StringWriter(), err = new StringWriter();
-    var cl = SparkSweepMain.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err, true));
+  /** egd sweep SPEC --out tmp/out ARGS must fail with exit 2 and this one line, and leave tmp/out unmade. */
+  Sweeps.Result refused(String expected, String... args) throws Exception {
+    Path spec = Sweeps.spec(tmp, "bad", "vanilla, egd", 1, 2);
+    List<String> cmd = new ArrayList<>(List.of("sweep", spec.toString(), "--out", tmp.resolve("out").toString()));
+    cmd.addAll(List.of(args));
     long t0 = System.nanoTime();
-    int rc = cl.execute(args);
-    return new Result(rc, out.toString(), err.toString(), (System.nanoTime() - t0) / 1_000_000);
+    Sweeps.Result r = Sweeps.egd(cmd.toArray(new String[0]));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(2, r.rc(), r.toString());
+    assertEquals(1, r.err().strip().lines().count(), "one line: " + r);
+    assertEquals("egd: " + expected, r.err().strip());
+    assertFalse(Files.exists(tmp.resolve("out")), "nothing written");
+    assertTrue(ms < 15_000, ms + " ms");
+    return r;
   }
 
-  static void assertOneLine(Result r, String expected) {
-    assertEquals(2, r.rc(), r.err());
-    assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
-    assertTrue(r.err().startsWith("egd-spark: "), r.err());
-    assertTrue(r.err().contains(expected), r.err());
+  @Test void anUnknownEngine() throws Exception {
+    refused("--engine must be local or one of [spark]: sparkle", "--engine", "sparkle");
   }
 
-  @Test void aMasterUrlOfNoKnownFormIsRefusedBeforeSparkStarts(@TempDir Path tmp) throws Exception {
-    Result r = main(Sweeps.spec(tmp, 2).toString(), "--out", tmp.resolve("o").toString(), "--master", "foo", "--spark-log", "console");
-    assertOneLine(r, "--master foo is not a Spark master URL; use local, local[N]");
-    r = main(Sweeps.spec(tmp, 2).toString(), "--out", tmp.resolve("o").toString(), "--master", "spark://127.0.0.1", "--spark-log", "console");
-    assertOneLine(r, "expected spark://HOST:PORT");
+  @Test void aMasterUrlOfNoKnownForm() throws Exception {
+    refused("--master foo is not a Spark master URL; use local, local[N], local[*], local[N,F], spark://HOST:PORT, yarn or k8s://HOST:PORT",
+        "--engine", "spark", "--master", "foo");
+    refused("--master spark://127.0.0.1: expected spark://HOST:PORT, got '127.0.0.1'", "--engine=spark", "--master", "spark://127.0.0.1");
   }
 
-  @Test void aMasterUrlThatSparkRejectsIsOneLine(@TempDir Path tmp) throws Exception {
-    Result r = main(Sweeps.spec(tmp, 2).toString(), "--out", tmp.resolve("o").toString(), "--master", "mesos://127.0.0.1:5050",
-        "--spark-log", "console");
-    assertOneLine(r, "Spark refused to start with --master mesos://127.0.0.1:5050: Could not parse Master URL: 'mesos://127.0.0.1:5050'");
+  @Test void aMasterUrlThatSparkRejects() throws Exception {
+    refused("--master mesos://127.0.0.1:5050 is refused by Spark: Could not parse Master URL: 'mesos://127.0.0.1:5050'",
+        "--engine", "spark", "--master", "mesos://127.0.0.1:5050");
   }
 
-  @Test void anUnreachableMasterIsOneLineWithinSeconds(@TempDir Path tmp) throws Exception {
-    Result r = main(Sweeps.spec(tmp, 2).toString(), "--out", tmp.resolve("o").toString(), "--master", "spark://127.0.0.1:1",
-        "--spark-log", "console");
-    assertOneLine(r, "cannot reach the Spark master spark://127.0.0.1:1 (127.0.0.1:1: Connection refused)");
-    assertTrue(r.millis() < 30_000, r.millis() + " ms");
+  /** The check above says what Spark itself says when it starts with that master. */
+  @Test void sparkSaysTheSame() {
+    Exception e = assertThrows(Exception.class, () -> new JavaSparkContext(new SparkConf().setMaster("mesos://127.0.0.1:5050").setAppName("t")
+        .set("spark.ui.enabled", "false")));
+    assertEquals("Could not parse Master URL: 'mesos://127.0.0.1:5050'", e.getMessage());
   }
 
-  @Test void aResultsDirectoryThatCannotBeWrittenIsOneLine(@TempDir Path tmp) throws Exception {
+  @Test void anUnreachableMasterWithinSeconds() throws Exception {
+    refused("--master spark://127.0.0.1:1 cannot be reached (127.0.0.1:1: Connection refused); is the Spark master running, and is the address right?",
+        "--engine", "spark", "--master", "spark://127.0.0.1:1");
+  }
+
+  @Test void badEngineSettings() throws Exception {
+    refused("--engine-conf spark.speculation=true is refused: a speculative copy of a task would be a second writer of the same run directory "
+        + "(the run lock would stop it); retries already cover lost and failed tasks", "--engine", "spark", "--engine-conf", "spark.speculation=true");
+    refused("--engine-conf start-timout is not a setting of the spark engine; it takes start-timeout, executor-timeout, lock-wait, max-failures, "
+        + "spark-log and Spark's own spark.* settings", "--engine", "spark", "--engine-conf", "start-timout=5");
+    refused("--engine-conf start-timeout=0: must be a whole number of seconds in [1, 86400]", "--engine", "spark", "--engine-conf", "start-timeout=0");
+  }
+
+  @Test void aResultsDirectoryThatCannotBeWritten() throws Exception {
     Path file = Files.writeString(tmp.resolve("a-file"), "x");
-    Result r = main(Sweeps.spec(tmp, 2).toString(), "--out", file.resolve("sweep").toString(), "--master", "local[1]", "--spark-log", "console");
-    assertOneLine(r, "--out " + file.resolve("sweep") + " cannot be created");
+    Path spec = Sweeps.spec(tmp, "bad", "vanilla", 1, 2);
+    Sweeps.Result r = Sweeps.egd("sweep", spec.toString(), "--out", file.resolve("sweep").toString(), "--engine", "spark", "--master", "local[1]");
+    assertEquals(2, r.rc(), r.toString());
+    assertEquals("egd: --out cannot be created (" + file + " is not a writable directory): " + file.resolve("sweep"), r.err().strip());
+    assertEquals("x", Files.readString(file));
   }
 
-  /** As a user sees it: a separate JVM, Spark's log in its file, and on stderr one line and no stack trace. */
-  @Test void inItsOwnJvmTheConsoleShowsOneLine(@TempDir Path tmp) throws Exception {
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> cmd = StandaloneCluster.javaCommand(List.of(cp.split(java.io.File.pathSeparator)), List.of(), SparkSweepMain.class.getName(),
-        List.of(Sweeps.spec(tmp, 2).toString(), "--out", tmp.resolve("o").toString(), "--master", "mesos://127.0.0.1:5050"));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(tmp.resolve("err").toFile()).redirectOutput(tmp.resolve("out").toFile());
-    Process p = pb.start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    List<String> err = new ArrayList<>(Files.readAllLines(tmp.resolve("err"), StandardCharsets.UTF_8));
-    err.removeIf(l -> l.startsWith("WARNING: Using incubator modules")); // the JVM's own note on --add-modules=jdk.incubator.vector
-    assertEquals(2, p.exitValue(), String.join("\n", err));
-    assertEquals(List.of("egd-spark: Spark refused to start with --master mesos://127.0.0.1:5050: Could not parse Master URL: 'mesos://127.0.0.1:5050'"), err);
-    assertTrue(Files.readString(tmp.resolve("o/spark-driver.log")).contains("Could not parse Master URL"));
-  }
-
-  @Test void everySweepGetsItsSettings() throws Exception {
-    SparkSweepEngine e = new SparkSweepEngine(new SparkSweepEngine.Settings().conf("spark.speculation", "true").conf("spark.executor.memory", "2g"));
-    SparkConf c = e.conf(SparkSweepEngine.sparkMaster("local[2]", 4), 3);
-    assertEquals("local[2,4]", c.get("spark.master"));
-    assertEquals("false", c.get("spark.speculation"), "speculation is off whatever the user says");
-    assertEquals("3", c.get("spark.task.cpus"));
-    assertEquals("4", c.get("spark.task.maxFailures"));
-    assertEquals("1", c.get("spark.executorEnv.OPENBLAS_NUM_THREADS"));
-    assertEquals("2g", c.get("spark.executor.memory"));
-    assertEquals("local[1,4]", SparkSweepEngine.sparkMaster("local", 4));
-    assertEquals("local[*,4]", SparkSweepEngine.sparkMaster("local[*]", 4));
-    assertEquals("local[3,7]", SparkSweepEngine.sparkMaster("local[3,7]", 4));
-    assertEquals("spark://a:7077,b:7077", SparkSweepEngine.sparkMaster("spark://a:7077,b:7077", 4));
-    assertThrows(SparkSweepException.class, () -> SparkSweepEngine.sparkMaster("spark://a:port", 4));
-    assertThrows(SparkSweepException.class, () -> SparkSweepEngine.sparkMaster("local[0]", 4));
-    assertTrue(SparkSweepEngine.loopback("spark://127.0.0.1:7077"));
-  }
-
-  @Test void theDriverJvmHasSparksModuleOptions() {
-    List<String> jvm = ManagementFactory.getRuntimeMXBean().getInputArguments();
-    for (String o : JavaModuleOptions.defaultModuleOptionArray())
-      assertTrue(jvm.contains(o), "spark/pom.xml spark.javaOpts lacks " + o + " (Spark's JavaModuleOptions changed?)");
+  /**
+   * Directories the driver checked but no executor can write (on a cluster: --out not shared): the
+   * engine refuses the sweep in one line, and the executors wrote nothing.
+   */
+  @Test void runDirectoriesNoExecutorCanWrite() throws Exception {
+    Path file = Files.writeString(tmp.resolve("a-file"), "x");
+    List<SweepRun> runs = new ArrayList<>();
+    for (int seed = 0; seed < 2; seed++) {
+      RunConfig c = RunConfig.empty().with(RunConfig.P, 23).with(RunConfig.BATCH, 64).with(RunConfig.EPOCHS, 2L).with(RunConfig.METHOD, "vanilla").with(RunConfig.SEED, (long) seed)
+          .with(RunConfig.THREADS, 1);
+      runs.add(new SweepRun("s" + seed, c, List.of("vanilla"), file.resolve("sweep/runs/s" + seed).toString()));
+    }
+    List<String> failed = new ArrayList<>();
+    ValidationException e = assertThrows(ValidationException.class, () -> new SparkSweepEngine().run(runs,
+        Map.of("master", "local[2]", "spark-log", "off"), new SweepEngine.Progress() {
+          @Override public void failed(SweepRun run, String why) { failed.add(why); }
+        }));
+    assertEquals(2, failed.size(), "refused once each, not retried: " + failed);
+    String msg = e.render(RunTask::flag);
+    assertTrue(msg.startsWith("--out cannot be written on Spark's executors (every run was refused; the first: --out cannot be created ("
+        + file + " is not a writable directory): " + file.resolve("sweep/runs/s")), msg);
+    assertTrue(msg.endsWith("); it must be a directory that the driver and every executor see at the same path (a shared file system)"), msg);
+    assertFalse(msg.contains("\n"), msg);
+    assertEquals("x", Files.readString(file));
   }
 }

@@ -3,9 +3,9 @@ package dev.egd.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The job jar: egd and its dependencies, nothing Spark's class path has, and it runs under spark-submit. */
+/** The job jar: egd (command line included) and its dependencies, nothing Spark's class path has; it runs under spark-submit. */
 class JobJarIT {
   static Set<String> classes(String jar) throws Exception {
     Set<String> names = new HashSet<>();
@@ -33,13 +33,16 @@ class JobJarIT {
   @Test void holdsEgdAndNothingThatSparksClassPathHas() throws Exception {
     String job = StandaloneClusterIT.jobJar();
     Set<String> ours = classes(job);
-    for (String c : List.of("dev/egd/cli/Main.class", "dev/egd/spark/SparkSweepMain.class", "dev/egd/spark/SparkSweepEngine$Task.class",
-        "dev/egd/train/Trainer.class", "picocli/CommandLine.class", "org/knowm/xchart/XYChart.class", "org/bytedeco/openblas/global/openblas.class",
-        "dev/egd/shaded/jackson/databind/ObjectMapper.class", "dev/egd/shaded/snakeyaml/Yaml.class"))
+    for (String c : List.of("dev/egd/cli/Main.class", "dev/egd/cli/RunCharts.class", "dev/egd/spark/SparkSweepEngine.class",
+        "dev/egd/spark/SparkSweepEngine$Task.class", "dev/egd/experiment/SweepRuns.class", "picocli/CommandLine.class",
+        "org/knowm/xchart/XYChart.class", "org/bytedeco/openblas/global/openblas.class", "dev/egd/shaded/jackson/databind/ObjectMapper.class",
+        "dev/egd/shaded/snakeyaml/Yaml.class"))
       assertTrue(ours.contains(c), "job jar lacks " + c);
     try (JarFile j = new JarFile(job)) {
       assertTrue(j.stream().anyMatch(e -> e.getName().matches("org/bytedeco/openblas/linux-x86_64/libopenblas.*\\.so.*")), "OpenBLAS natives");
-      assertEquals(SparkSweepMain.class.getName(), j.getManifest().getMainAttributes().getValue("Main-Class"));
+      assertEquals("dev.egd.cli.Main", j.getManifest().getMainAttributes().getValue("Main-Class"));
+      String services = new String(j.getInputStream(j.getEntry("META-INF/services/dev.egd.experiment.SweepEngine")).readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(services.contains("dev.egd.spark.SparkSweepEngine"), services);
     }
     for (String prefix : List.of("org/apache/spark/", "scala/", "org/apache/hadoop/", "com/fasterxml/", "org/yaml/", "org/slf4j/",
         "org/apache/logging/", "org/apache/commons/logging/", "io/netty/"))
@@ -53,25 +56,24 @@ class JobJarIT {
   }
 
   /**
-   * spark-submit's own entry point (client mode, local[2]) with only Spark's jars and the job jar, as a
-   * user would run it. A JVM of its own that starts Spark and draws the report's charts: 15-40 s on
-   * two shared cores, so only with -Degd.spark.submit=true (mvn -pl spark -am verify -Degd.spark.submit=true).
+   * The README's spark-submit command (client mode, local[2]) with only Spark's jars and the job jar:
+   * a JVM of its own that starts Spark (15-40 s on two shared cores), so only with -Degd.spark.submit=true.
    */
   @EnabledIfSystemProperty(named = "egd.spark.submit", matches = "true")
   @Test void runsASweepUnderSparkSubmit(@TempDir Path tmp) throws Exception {
-    Path spec = Files.writeString(tmp.resolve("tiny.yaml"), "name: tiny\nmethods: [vanilla, egd]\nseeds: 1\nflags: {p: 23, epochs: 5, batch: 64}\nthreads: 1\n");
-    List<String> args = new ArrayList<>(List.of("--master", "local[2]", "--conf", "spark.ui.enabled=false", StandaloneClusterIT.jobJar(),
-        spec.toString(), "--out", tmp.resolve("out").toString()));
+    Path spec = Sweeps.spec(tmp, "tiny", "vanilla, egd", 1, 5);
+    List<String> args = List.of("--master", "local[2]", "--class", "dev.egd.cli.Main", StandaloneClusterIT.jobJar(), "sweep", spec.toString(),
+        "--out", tmp.resolve("out").toString(), "--engine", "spark");
     ProcessBuilder pb = new ProcessBuilder(StandaloneCluster.javaCommand(StandaloneClusterIT.sparkJars(), List.of("-Xmx1g"),
         "org.apache.spark.deploy.SparkSubmit", args));
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     pb.environment().put("OPENBLAS_NUM_THREADS", "1");
     pb.redirectErrorStream(true).redirectOutput(tmp.resolve("console").toFile());
     Process p = pb.start();
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "spark-submit finished");
+    assertTrue(p.waitFor(180, TimeUnit.SECONDS), "spark-submit finished");
     String console = Files.readString(tmp.resolve("console"));
     assertEquals(0, p.exitValue(), console);
-    assertTrue(console.contains("egd sweep tiny on Spark local[2]: 2 runs"), console);
+    assertTrue(console.contains("master local[2,4]: 2 task(s)"), console);
     assertTrue(Files.isRegularFile(tmp.resolve("out/report.html")), console);
     assertTrue(Files.isRegularFile(tmp.resolve("out/runs/base/egd/seed0/metrics.csv")), console);
   }

@@ -8,24 +8,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real standalone cluster: a master and two workers (1 core, 1 GiB each), each its own JVM with
- * Spark's jars and nothing of egd; this JVM is the driver and ships the egd job jar (spark.jars).
- * One worker is killed while it runs a run; the sweep must finish with the same bytes as the local engine.
+ * Spark's jars and nothing of egd; this JVM is the driver (egd sweep --engine spark in-process) and
+ * ships the egd job jar (spark.jars). One worker is killed, with its executor (SIGKILL: the machine
+ * dies), while it runs a run that has saved a checkpoint; the sweep must finish with the local
+ * engine's bytes, the run resumed from that checkpoint.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS) // never hang a build
 class StandaloneClusterIT {
-  @BeforeAll static void logs() { Sweeps.init(); }
+  @TempDir static Path tmp;
+  static StandaloneCluster cluster;
+  static Path spec, reference;
+  static double masterSeconds, referenceSeconds, workersSeconds;
 
   /** Spark's own class path: what a Spark distribution's jars/ holds (Spark, Scala, Hadoop client, Netty, Jackson, log4j...). */
   static List<String> sparkJars() throws Exception {
@@ -41,100 +47,70 @@ class StandaloneClusterIT {
     return j;
   }
 
-  @Timeout(value = 240, unit = TimeUnit.SECONDS) // never hang a build
-  @Test void aSweepSurvivesAWorkerKilledMidRunWithTheSameBytes(@TempDir Path tmp) throws Exception {
+  /** One cluster for the class: the master, then both workers, booting while this JVM runs the local reference. */
+  @BeforeAll static void start() throws Exception {
     long t0 = System.nanoTime();
-    Path spec = Sweeps.spec(tmp, 30);
-    try (StandaloneCluster cluster = StandaloneCluster.startMaster(tmp.resolve("cluster"), sparkJars(), Duration.ofSeconds(60))) {
-      long tMaster = System.nanoTime();
-      cluster.startWorkers(2, 1, "1g"); // they boot while this JVM runs the local reference
-      Path ref = Sweeps.reference(spec, tmp.resolve("local"));
-      long tRef = System.nanoTime();
-      cluster.awaitWorkers(2, Duration.ofSeconds(60));
-      long tWorkers = System.nanoTime();
-
-      Path out = tmp.resolve("spark");
-      List<SparkRun> runs = Sweeps.runs(spec, out);
-      Killer killer = new Killer(cluster, 3);
-      List<RunOutcome> outcomes = new SparkSweepEngine(settings(cluster)).run(runs, killer);
-      long tSpark = System.nanoTime();
-      System.out.printf("standalone IT: master %.1f s, local reference %.1f s, then workers up %.1f s, spark sweep %.1f s "
-          + "(killed worker %d running %s); %s%n", (tMaster - t0) / 1e9, (tRef - tMaster) / 1e9,
-          (tWorkers - tRef) / 1e9, (tSpark - tWorkers) / 1e9, killer.killedWorker, killer.killed.get(), killer.lines);
-
-      assertTrue(killer.killed.get() != null, "a worker was killed");
-      assertFalse(cluster.worker(killer.killedWorker).isAlive());
-      assertEquals(8, outcomes.size());
-      for (RunOutcome o : outcomes) assertEquals("completed", o.status(), o.toString());
-      // metrics.csv of every run, byte for byte, as the local engine wrote them
-      assertEquals(8, Sweeps.assertSameMetrics(ref, out));
-      RunOutcome retried = outcomes.stream().filter(o -> o.id().equals(killer.killed.get())).findFirst().orElseThrow();
-      assertTrue(retried.attempt() > 0, "the killed run was run again: " + retried);
-      assertTrue(retried.resumed(), "and continued from its last checkpoint: " + retried);
-      assertTrue(killer.failures.stream().anyMatch(f -> f.contains("worker lost") || f.contains("ExecutorLostFailure")), killer.failures.toString());
-    }
-    System.out.printf("standalone IT: %.1f s in all%n", (System.nanoTime() - t0) / 1e9);
+    cluster = StandaloneCluster.startMaster(tmp.resolve("cluster"), sparkJars(), Duration.ofSeconds(90));
+    long t1 = System.nanoTime();
+    cluster.startWorkers(2, 1, "1g");
+    spec = Sweeps.spec(tmp, "cluster", "vanilla, egd", 2, 20);
+    reference = Sweeps.reference(spec, tmp.resolve("local"));
+    long t2 = System.nanoTime();
+    cluster.awaitWorkers(2, Duration.ofSeconds(90));
+    long t3 = System.nanoTime();
+    masterSeconds = (t1 - t0) / 1e9;
+    referenceSeconds = (t2 - t1) / 1e9;
+    workersSeconds = (t3 - t2) / 1e9;
   }
 
-  static SparkSweepEngine.Settings settings(StandaloneCluster cluster) {
-    return new SparkSweepEngine.Settings().master(cluster.masterUrl()).appName("egd-it").jar(jobJar())
-        .conf("spark.executor.memory", "1g").conf("spark.executor.extraJavaOptions", "-Xss4m");
+  @AfterAll static void stop() {
+    if (cluster != null) cluster.close();
   }
 
-  /**
-   * Progress that kills the worker running the k-th started run, and that worker's executor, with
-   * SIGKILL (the machine dies) once the run has saved its first checkpoint (checkpoint_every: 5).
-   */
-  static final class Killer implements SweepProgress {
-    final StandaloneCluster cluster;
-    final int k;
-    int started;
-    volatile int killedWorker = -1;
-    final AtomicReference<String> killed = new AtomicReference<>();
-    final List<String> failures = Collections.synchronizedList(new ArrayList<>());
-    final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    final Map<String, String> executorOf = new ConcurrentHashMap<>();
+  @Test void aSweepSurvivesAWorkerKilledMidRunWithTheSameBytes() throws Exception {
+    Path out = tmp.resolve("spark");
+    Killer.cluster = cluster;
+    Killer.index = 1;
+    Killer.when = out.resolve("runs/base/vanilla/seed1/checkpoint.bin");
+    long t0 = System.nanoTime();
+    Sweeps.Result r = Sweeps.egd("sweep", spec.toString(), "--out", out.toString(), "--engine", "spark", "--master", cluster.masterUrl(),
+        "--engine-conf", "spark.jars=" + jobJar(), "--engine-conf", "spark.executor.memory=1g",
+        "--engine-conf", "spark.extraListeners=" + Killer.class.getName());
+    System.out.printf("standalone IT: master %.1f s, local reference %.1f s, then workers up %.1f s, the sweep %.1f s; %s%n", masterSeconds,
+        referenceSeconds, workersSeconds, (System.nanoTime() - t0) / 1e9, Killer.events);
+    assertEquals(0, r.rc(), r.toString());
+    assertEquals(1, Killer.events.stream().filter(e -> e.startsWith("killed worker")).count(), Killer.events.toString());
+    assertFalse(cluster.worker(Killer.killedWorker).isAlive());
+    assertEquals(4, Sweeps.assertSameMetrics(reference, out), "metrics.csv of every run, byte for byte, as the local engine wrote them");
+    assertTrue(r.out().contains("lost: "), "the driver said an executor was lost: " + r.out());
+    assertTrue(r.out().contains("base vanilla s1: finished on attempt 2, resumed from its checkpoint"), r.out());
+  }
 
-    Killer(StandaloneCluster cluster, int k) {
-      this.cluster = cluster;
-      this.k = k;
-    }
+  /** Kills the worker running the first attempt of task {@code index}, and that worker's executor, once its run has saved a checkpoint. */
+  public static final class Killer extends SparkListener {
+    static volatile StandaloneCluster cluster;
+    static volatile int index = -1;
+    static volatile Path when;
+    static volatile int killedWorker = -1;
+    static final List<String> events = new CopyOnWriteArrayList<>();
 
-    @Override public void started(SparkRun run, int attempt, String executor, String host) {
-      executorOf.put(run.id(), executor);
-      if (++started != k) return;
-      Thread t = new Thread(() -> kill(run, executor), "it-killer");
+    @Override public void onTaskStart(SparkListenerTaskStart e) {
+      if (e.taskInfo().index() != index || e.taskInfo().attemptNumber() != 0) return;
+      String executor = e.taskInfo().executorId();
+      Thread t = new Thread(() -> {
+        try {
+          for (int i = 0; i < 120_000 / 5 && !Files.exists(when); i++) Thread.sleep(5);
+          int w = cluster.workerOfExecutor(executor).orElseThrow(() -> new IllegalStateException("no worker runs executor " + executor));
+          cluster.killWorker(w, true);
+          killedWorker = w;
+          events.add("killed worker " + w + " (executor " + executor + ") at " + Files.readAllLines(when.resolveSibling("metrics.csv")).size()
+              + " metrics lines");
+        } catch (Exception ex) {
+          events.add("killer: " + ex);
+        }
+      }, "it-killer");
       t.setDaemon(true);
       t.start();
-    }
-
-    private void kill(SparkRun run, String executor) {
-      try {
-        Path metrics = Path.of(run.dir(), "metrics.csv");
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        Path checkpoint = Path.of(run.dir(), RunTask.CHECKPOINT);
-        while (System.nanoTime() < deadline && !Files.exists(checkpoint)) Thread.sleep(5);
-        int w = cluster.workerOfExecutor(executor).orElseThrow(() -> new IllegalStateException("no worker runs executor " + executor));
-        killedWorker = w;
-        killed.set(run.id());
-        cluster.killWorker(w, true);
-        lines.add("killed worker " + w + " (executor " + executor + ") during " + run.id() + " at " + Files.readAllLines(metrics).size() + " metrics lines");
-      } catch (Exception e) {
-        lines.add("killer: " + e);
-      }
-    }
-
-    @Override public void failed(SparkRun run, int attempt, String executor, String host, String reason, boolean retry) {
-      failures.add(run.id() + " attempt " + attempt + ": " + reason);
-      lines.add("failed " + run.id() + " attempt " + attempt + " on " + executor + ": " + reason + (retry ? " (retry)" : ""));
-    }
-
-    @Override public void finished(SparkRun run, RunOutcome o, String executor, String host) {
-      if (o != null && (o.attempt() > 0 || o.resumed())) lines.add("finished " + run.id() + " attempt " + o.attempt() + " resumed " + o.resumed() + " on " + executor);
-    }
-
-    @Override public void executor(String executor, String host, String removedBecause) {
-      if (removedBecause != null) lines.add("executor " + executor + " removed: " + removedBecause);
     }
   }
 }

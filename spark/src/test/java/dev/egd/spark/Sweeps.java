@@ -3,60 +3,93 @@ package dev.egd.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.egd.cli.SparkSweepBridge;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
-/** The tests' small sweep, its local-engine reference and the byte comparison. */
+/** The tests' small sweeps, the command line in this JVM, and the byte comparison. */
 final class Sweeps {
   private Sweeps() {}
 
-  static {
-    // Spark's driver log for every test goes to one file (the console stays readable)
-    SparkLogging.toFile(Path.of("target", "spark-test-driver.log"));
-  }
-
-  static void init() {}
-
-  /** 8 runs: mod-23 addition, vanilla and egd, seeds 0..3, 30 epochs, batch 64, one thread each. */
-  static Path spec(Path dir, int epochs) throws IOException {
-    Path spec = dir.resolve("small.yaml");
-    Files.writeString(spec, "name: small\nmethods: [vanilla, egd]\nseeds: 4\nflags: {p: 23, epochs: " + epochs
+  /** Mod-23 addition, one thread per run, a checkpoint every 5 evaluations, no early stop. */
+  static Path spec(Path dir, String name, String methods, int seeds, int epochs) throws IOException {
+    Path spec = dir.resolve(name + ".yaml");
+    Files.writeString(spec, "name: " + name + "\nmethods: [" + methods + "]\nseeds: " + seeds + "\nflags: {p: 23, epochs: " + epochs
         + ", batch: 64, stop-after: -1}\nthreads: 1\ncheckpoint_every: 5\n");
     return spec;
   }
 
-  /** The same sweep with the local engine, in this JVM: what Spark must reproduce byte for byte. */
+  record Result(int rc, String out, String err) {
+    @Override public String toString() { return "exit " + rc + "\n--- stdout\n" + out + "--- stderr\n" + err; }
+  }
+
+  private static final Object CONSOLE = new Object();
+
+  /** {@code egd ARGS} in this JVM (Main.commandLine()), its console (System.out) and errors captured. */
+  static Result egd(String... args) {
+    synchronized (CONSOLE) {
+      StringWriter err = new StringWriter();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      PrintStream was = System.out;
+      int rc;
+      try (PrintStream capture = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+        System.setOut(capture);
+        var cl = dev.egd.cli.Main.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        cl.setOut(new PrintWriter(capture, true));
+        rc = cl.execute(args);
+      } finally {
+        System.setOut(was);
+      }
+      Result r = new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString());
+      System.out.print(r.out()); // for the test report
+      return r;
+    }
+  }
+
+  /** The sweep with the local engine, in this JVM: what Spark must reproduce byte for byte. */
   static Path reference(Path spec, Path out) {
-    int rc = dev.egd.cli.Main.commandLine().execute("sweep", spec.toString(), "--out", out.toString(), "--parallel", "2", "--quiet");
-    assertEquals(0, rc, "local sweep");
+    Result r = egd("sweep", spec.toString(), "--out", out.toString(), "--engine", "local", "--parallel", "2", "--quiet");
+    assertEquals(0, r.rc(), r.toString());
     return out;
   }
 
-  static List<SparkRun> runs(Path spec, Path out) throws IOException {
-    List<SparkRun> runs = new ArrayList<>();
-    for (SparkSweepBridge.PlannedRun r : SparkSweepBridge.plan(spec, out, false).todo())
-      runs.add(new SparkRun(r.name(), r.trainArgs(), r.dir().toAbsolutePath().toString()));
-    return runs;
+  /** Every run's metrics.csv under b equals a's run of the same path, byte for byte; returns how many were compared. */
+  static int assertSameMetrics(Path a, Path b) throws IOException {
+    List<Path> files = metrics(b);
+    for (Path f : files) assertArrayEquals(Files.readAllBytes(a.resolve(b.relativize(f))), Files.readAllBytes(f), "metrics.csv differs: " + b.relativize(f));
+    return files.size();
   }
 
-  /** Every run's metrics.csv under a and b, byte for byte; returns how many were compared. */
-  static int assertSameMetrics(Path a, Path b) throws IOException {
-    List<Path> files;
-    try (Stream<Path> s = Files.walk(a.resolve("runs"))) {
-      files = s.filter(p -> p.getFileName().toString().equals("metrics.csv")).sorted().toList();
+  static List<Path> metrics(Path sweep) throws IOException {
+    try (Stream<Path> s = Files.walk(sweep.resolve("runs"))) {
+      return s.filter(p -> p.getFileName().toString().equals("metrics.csv")).sorted().toList();
     }
-    for (Path f : files) {
-      Path g = b.resolve(a.relativize(f));
-      assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(g), "metrics.csv differs: " + a.relativize(f));
+  }
+
+  /** The sweep directory's files, relative (Spark's log left out: the only file only Spark writes). */
+  static Set<String> layout(Path sweep) throws IOException {
+    Set<String> names = new TreeSet<>();
+    try (Stream<Path> s = Files.walk(sweep)) {
+      s.filter(Files::isRegularFile).forEach(p -> names.add(sweep.relativize(p).toString()));
     }
-    try (Stream<Path> s = Files.walk(b.resolve("runs"))) {
-      assertEquals(files.size(), s.filter(p -> p.getFileName().toString().equals("metrics.csv")).count(), "run count");
-    }
-    return files.size();
+    names.remove("spark-driver.log");
+    return names;
+  }
+
+  static List<String> lines(String s, String containing) {
+    List<String> out = new ArrayList<>();
+    for (String l : s.split("\\R")) if (l.contains(containing)) out.add(l);
+    return out;
   }
 }
