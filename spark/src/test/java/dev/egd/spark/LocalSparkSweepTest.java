@@ -16,11 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalSparkSweepTest {
   @TempDir static Path tmp;
-  /** vanilla, egd and grokfast-ema, seeds 0 and 1, 30 epochs; and vanilla for 200 epochs (time to stop it midway): the local engine's runs. */
+  /** vanilla, egd and grokfast-ema, seeds 0 and 1, 20 epochs; and vanilla for 200 epochs (time to stop it midway): the local engine's runs. */
   static Path spec, reference, longSpec, longReference;
 
   @BeforeAll static void reference() throws Exception {
-    spec = Sweeps.spec(tmp, "small", "vanilla, egd, grokfast-ema", 2, 30);
+    spec = Sweeps.spec(tmp, "small", "vanilla, egd, grokfast-ema", 2, 20);
     reference = Sweeps.reference(spec, tmp.resolve("local"));
     longSpec = Sweeps.spec(tmp, "long", "vanilla", 2, 200);
     longReference = Sweeps.reference(longSpec, tmp.resolve("local-long"));
