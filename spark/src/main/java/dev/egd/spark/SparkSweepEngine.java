@@ -82,9 +82,32 @@ public final class SparkSweepEngine implements SweepEngine {
     String master = o.sparkMaster();
     SparkLogging.configure(o.sparkLog, logDir(placed));
     JavaSparkContext sc = createContext(conf(o, master, taskCpus(placed)), master, o.startTimeout);
+    java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+    Thread stopping = new Thread(() -> { // a signal (Ctrl-C, SIGTERM): say so; local runs checkpoint (RunTask's hook)
+      progress.note("stopping: running runs save a checkpoint at their next evaluation; run the same command again to resume the sweep");
+      try {
+        ended.await(RunTask.SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "egd-spark-driver-stop");
+    boolean hooked = true;
+    try {
+      Runtime.getRuntime().addShutdownHook(stopping);
+    } catch (IllegalStateException shuttingDown) {
+      hooked = false;
+    }
     try {
       return run(sc, placed, o, progress);
     } finally {
+      ended.countDown();
+      if (hooked) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(stopping);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook runs and returns now
+        }
+      }
       sc.stop();
     }
   }
