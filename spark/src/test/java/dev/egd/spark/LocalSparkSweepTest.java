@@ -21,7 +21,7 @@ class LocalSparkSweepTest {
 
   @BeforeAll static void reference() throws Exception {
     spec = Sweeps.spec(tmp, "small", "vanilla, egd, grokfast-ema", 2, 20);
-    reference = Sweeps.reference(spec, tmp.resolve("local"));
+    reference = Sweeps.reference(spec, Sweeps.SHARED_REFERENCE); // StandaloneClusterIT compares with 4 of these runs too
     longSpec = Sweeps.spec(tmp, "long", "vanilla", 2, 200);
     longReference = Sweeps.reference(longSpec, tmp.resolve("local-long"));
   }

@@ -57,8 +57,20 @@ final class Sweeps {
     }
   }
 
-  /** The sweep with the local engine, in this JVM: what Spark must reproduce byte for byte. */
-  static Path reference(Path spec, Path out) {
+  /**
+   * LocalSparkSweepTest's local-engine sweep (vanilla, egd, grokfast-ema; seeds 0, 1; 20 epochs), kept
+   * in target/ so that StandaloneClusterIT, in the same build, compares with it instead of running
+   * the same runs again (it runs them itself when the directory is missing).
+   */
+  static final Path SHARED_REFERENCE = Path.of("target", "spark-test-reference").toAbsolutePath();
+
+  /** The sweep with the local engine, in this JVM, into a fresh out: what Spark must reproduce byte for byte. */
+  static Path reference(Path spec, Path out) throws IOException {
+    if (Files.exists(out)) {
+      try (Stream<Path> s = Files.walk(out)) {
+        for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+      }
+    }
     Result r = egd("sweep", spec.toString(), "--out", out.toString(), "--engine", "local", "--parallel", "2", "--quiet");
     assertEquals(0, r.rc(), r.toString());
     return out;
