@@ -141,7 +141,7 @@ public final class SparkSweepEngine implements SweepEngine {
     progress.note(String.format(Locale.ROOT, "Spark %s, master %s: %d task(s) of %d cpu(s), up to %d attempts each%s", sc.version(), master,
         runs.size(), taskCpus, maxFailures, SparkLogging.where() == null ? "" : "; Spark's log: " + SparkLogging.where()));
     List<RunOutcome> outcomes = null;
-    String stopped = null;
+    String stopped = null, nothingRan = null;
     try {
       CollectionAccumulator<RunOutcome> acc = sc.sc().collectionAccumulator("egd.run.outcomes");
       listener.accumulatorId = acc.id();
@@ -156,7 +156,7 @@ public final class SparkSweepEngine implements SweepEngine {
         outcomes = sc.parallelize(runs, runs.size()).map(new Task(acc, maxFailures, o.lockWait)).collect();
       } catch (Exception e) {
         if (watchdog != null && watchdog.reason != null) {
-          if (!watchdog.ever) throw SparkOptions.master(watchdog.reason); // nothing ran: the cluster offers nothing
+          if (!watchdog.ever) nothingRan = watchdog.reason; // no executor ever: the cluster offers nothing
           stopped = watchdog.reason;
         } else {
           stopped = sparkMessage(e);
@@ -169,6 +169,7 @@ public final class SparkSweepEngine implements SweepEngine {
       sc.sc().removeSparkListener(listener);
       sc.clearJobGroup();
     }
+    if (nothingRan != null) throw SparkOptions.master(nothingRan);
     // what came back, reported once per run (the listener has reported most of it as it happened)
     Map<String, RunOutcome> byId = new HashMap<>();
     if (outcomes != null) for (RunOutcome out : outcomes) byId.put(out.id(), out);
