@@ -30,7 +30,13 @@ final class EngineOptions {
     List<String> found = new java.util.ArrayList<>();
     for (SweepEngine e : ServiceLoader.load(SweepEngine.class)) {
       if (e.name().equals(engine)) {
-        options(); // checked now, before anything is written
+        try {
+          e.check(options()); // checked now, before anything is written
+        } catch (RuntimeException bad) {
+          throw bad;
+        } catch (Exception bad) {
+          throw new BadInput(Main.oneLine(bad.getMessage()));
+        }
         return e;
       }
       found.add(e.name());

@@ -8,9 +8,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** A run directory's charts, drawn once its summary is written: accuracy.png, loss.png and the spectrum charts. */
-final class RunCharts implements RunDirectory.Finished {
-  static final RunCharts INSTANCE = new RunCharts();
+/**
+ * A run directory's charts, drawn once its summary is written: accuracy.png, loss.png and the spectrum
+ * charts. Public for the engines that run a sweep's runs elsewhere (egd-spark's executors), so that a
+ * run directory looks the same whichever engine ran it.
+ */
+public final class RunCharts implements RunDirectory.Finished {
+  public static final RunCharts INSTANCE = new RunCharts();
 
   @Override public void accept(Path dir, TrainingRun ex, RunResult r, List<SpectrumLogger.Record> spectrum) throws IOException {
     String title = ex.label() + ", " + ex.method() + ", seed " + ex.seed();

@@ -15,6 +15,13 @@ public interface SweepEngine {
   String name();
 
   /**
+   * Checks the engine's own settings (and, where it can, that its cluster can be reached) before the
+   * command writes anything; throws a {@link dev.egd.ValidationException} in one line when they are
+   * bad. The default accepts anything.
+   */
+  default void check(Map<String, String> options) throws Exception {}
+
+  /**
    * Runs every run (skipping none: the caller has left out the finished ones), reporting to
    * {@code progress}; returns each run's result by {@link SweepRun#id}, or throws when the engine
    * itself fails.
