@@ -5,9 +5,12 @@
 #   sa1     the same to a standalone cluster of 2 workers (1 core each) with spark.cores.max=1: one executor
 #   sa2     the same cluster, both workers
 # Usage: spark/bench/measure.sh [ROUNDS]   (needs: mvn -B -q -pl spark -am -DskipTests package)
+#   EPOCHS=N (default 200) makes every run longer; CONFIGS="local local2" (default all four) leaves the cluster out.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 reps="${1:-3}"
+epochs="${EPOCHS:-200}"
+configs="${CONFIGS:-local local2 sa1 sa2}"
 job="$root/spark/target/egd-spark-job.jar"
 cli="$root/cli/target/egd-cli.jar"
 sparkcp="$(cat "$root/spark/target/spark-classpath.txt"):$(cat "$root/spark/target/spark-classpath-jackson.txt")"
@@ -15,21 +18,24 @@ opts="$(sed 's/--add-modules=jdk.incubator.vector//' "$root/spark/target/spark-j
 work="${TMPDIR:-/tmp}/egd-spark-measure"
 rm -rf "$work"; mkdir -p "$work"
 export OPENBLAS_NUM_THREADS=1
-cat > "$work/mod23.yaml" <<'YAML'
+cat > "$work/mod23.yaml" <<YAML
 name: mod23
 methods: [vanilla, egd]
 seeds: 8
-flags: {p: 23, epochs: 200, batch: 64, stop-after: -1}
+flags: {p: 23, epochs: $epochs, batch: 64, stop-after: -1}
 threads: 1
 YAML
 # the cluster, started once (not timed); its stdin is a fifo held open until the end
-mkfifo "$work/cluster.in"
-java -cp "$job:$sparkcp" dev.egd.spark.StandaloneCluster "$work/cluster" 2 1 1g < "$work/cluster.in" > "$work/cluster.out" 2>&1 &
-cluster=$!
-exec 9> "$work/cluster.in"
-for _ in $(seq 600); do grep -q '^spark://' "$work/cluster.out" 2>/dev/null && break; sleep 0.2; done
-master="$(grep '^spark://' "$work/cluster.out")"
-trap 'exec 9>&-; wait $cluster 2>/dev/null || true' EXIT
+master=""
+if [[ " $configs " == *" sa"* ]]; then
+  mkfifo "$work/cluster.in"
+  java -cp "$job:$sparkcp" dev.egd.spark.StandaloneCluster "$work/cluster" 2 1 1g < "$work/cluster.in" > "$work/cluster.out" 2>&1 &
+  cluster=$!
+  exec 9> "$work/cluster.in"
+  for _ in $(seq 600); do grep -q '^spark://' "$work/cluster.out" 2>/dev/null && break; sleep 0.2; done
+  master="$(grep '^spark://' "$work/cluster.out")"
+  trap 'exec 9>&-; wait $cluster 2>/dev/null || true' EXIT
+fi
 
 spark() { # MASTER OUT [engine-conf...]
   local m="$1" out="$2"; shift 2
@@ -51,10 +57,10 @@ run() { # NAME REP
 }
 printf 'config\tround\tseconds\tload_before\tload_after\texit\n' > "$work/times.tsv"
 for rep in $(seq "$reps"); do
-  for c in local local2 sa1 sa2; do run "$c" "$rep"; done
+  for c in $configs; do run "$c" "$rep"; done
 done
 # every configuration wrote the same metrics.csv bytes as the local engine
-for c in local local2 sa1 sa2; do
+for c in $configs; do
   for rep in $(seq "$reps"); do
     for f in "$work"/local-1/runs/*/*/*/metrics.csv; do
       cmp -s "$f" "$work/$c-$rep/${f#"$work"/local-1/}" || echo "DIFFERENT: $c-$rep ${f#"$work"/local-1/}"
@@ -62,6 +68,6 @@ for c in local local2 sa1 sa2; do
   done
 done
 echo "median seconds:"
-for c in local local2 sa1 sa2; do
+for c in $configs; do
   printf '  %s\t%s\n' "$c" "$(awk -v c="$c" '$1 == c {print $3}' "$work/times.tsv" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
 done
