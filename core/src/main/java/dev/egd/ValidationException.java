@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * <p>It names the parameter in the library's own terms (snake case, the keys of a run's recorded
  * configuration: {@code lr}, {@code egd_rcond}, {@code batch}), the constraint the value breaks, and
  * the value, so that a caller can report it in its own vocabulary: the command line turns
- * {@code lr} into {@code --lr}, a sweep spec into the field that set it. A constraint may refer to
+ * {@code lr} into its flag, a sweep spec into the field that set it. A constraint may refer to
  * other parameters as <code>{name}</code>; {@link #getMessage()} shows them as plain names and
  * {@link #render} in the caller's form.
  */
