@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * <p>It names the parameter in the library's own terms (snake case, the keys of a run's recorded
  * configuration: {@code lr}, {@code egd_rcond}, {@code batch}), the constraint the value breaks, and
  * the value, so that a caller can report it in its own vocabulary: the command line turns
- * {@code lr} into {@code --lr}, a sweep spec into the field that set it. A constraint may refer to
+ * {@code lr} into its flag, a sweep spec into the field that set it. A constraint may refer to
  * other parameters as <code>{name}</code>; {@link #getMessage()} shows them as plain names and
  * {@link #render} in the caller's form.
  */
@@ -19,7 +19,9 @@ public class ValidationException extends IllegalArgumentException {
   private static final Pattern REFERENCE = Pattern.compile("\\{([a-z0-9_]+)}");
   private static final Object NO_VALUE = new Object();
 
+  /** The parameter's name, snake case. */
   private final String parameter;
+  /** The constraint the value breaks, other parameters as <code>{name}</code>. */
   private final String constraint;
   private final transient Object value;
 
@@ -35,24 +37,38 @@ public class ValidationException extends IllegalArgumentException {
     this.value = value;
   }
 
-  /** A broken constraint that has no single value to show (a combination of settings, a missing one). */
+  /**
+   * A broken constraint that has no single value to show (a combination of settings, a missing one).
+   *
+   * @param parameter the parameter's name, snake case
+   * @param constraint what a valid value or combination is; other parameters as <code>{name}</code>
+   * @return the exception, with {@link #hasValue()} false
+   */
   public static ValidationException of(String parameter, String constraint) {
     return new ValidationException(parameter, constraint, NO_VALUE);
   }
 
-  /** The parameter's name in the library's terms (snake case). */
+  /** @return the parameter's name in the library's terms (snake case, e.g. {@code lr}) */
   public String parameter() { return parameter; }
 
-  /** The constraint, with other parameters written as <code>{name}</code>. */
+  /** @return the constraint, with other parameters written as <code>{name}</code> */
   public String constraint() { return constraint; }
 
-  /** The value given, or null when there is none to show. */
+  /**
+   * @return the value given, or null when there is none to show (see {@link #hasValue()}); a null value given is also
+   *     returned as null
+   */
   public Object value() { return value == NO_VALUE ? null : value; }
 
-  /** Whether the exception carries a value. */
+  /** @return whether the exception carries a value (false for those made by {@link #of}) */
   public boolean hasValue() { return value != NO_VALUE; }
 
-  /** The message with every parameter name (this one and those the constraint names) written by {@code names}. */
+  /**
+   * The message with every parameter name (this one and those the constraint names) written by {@code names}.
+   *
+   * @param names maps a snake-case name to the caller's form of it (a flag, a field of a spec)
+   * @return the message in the caller's vocabulary, e.g. "lr must be &gt; 0: -1" with the names mapped
+   */
   public String render(UnaryOperator<String> names) {
     return compose(parameter, constraint, value, names);
   }

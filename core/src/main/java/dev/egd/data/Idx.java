@@ -16,11 +16,19 @@ import java.util.zip.GZIPOutputStream;
  * (detected from the stream, not the file name).
  */
 public final class Idx {
+  /** The magic numbers of uint8 image files (three dimensions) and uint8 label files (one). */
   public static final int IMAGES_MAGIC = 0x00000803, LABELS_MAGIC = 0x00000801;
 
   private Idx() {}
 
-  /** Images as row-major pixels scaled to [0, 1]. */
+  /**
+   * Images as row-major pixels scaled to [0, 1].
+   *
+   * @param count the number of images
+   * @param rows pixel rows per image
+   * @param cols pixel columns per image
+   * @param pixels {@code count x rows x cols} pixels, row-major, each in [0, 1]
+   */
   public record Images(int count, int rows, int cols, float[] pixels) {}
 
   /** Opens a stream, transparently un-gzipping it. */
@@ -32,7 +40,16 @@ public final class Idx {
     return b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
   }
 
-  /** Reads an image file; {@code what} names it in error messages. */
+  /**
+   * Reads an image file; {@code what} names it in error messages.
+   * The stream is read to the end of the images and closed.
+   *
+   * @param raw the file's bytes, plain or gzip
+   * @param what the file's name, for messages
+   * @return the images, scaled from bytes to [0, 1] by / 255
+   * @throws IOException if reading fails
+   * @throws IllegalArgumentException if the stream is not an IDX image file, or is truncated
+   */
   public static Images readImages(InputStream raw, String what) throws IOException {
     try (DataInputStream in = new DataInputStream(open(raw))) {
       int magic = in.readInt();
@@ -50,6 +67,15 @@ public final class Idx {
     }
   }
 
+  /**
+   * Reads a label file; {@code what} names it in error messages. The stream is closed.
+   *
+   * @param raw the file's bytes, plain or gzip
+   * @param what the file's name, for messages
+   * @return the labels, one byte each, in [0, 255]
+   * @throws IOException if reading fails
+   * @throws IllegalArgumentException if the stream is not an IDX label file, or is truncated
+   */
   public static int[] readLabels(InputStream raw, String what) throws IOException {
     try (DataInputStream in = new DataInputStream(open(raw))) {
       int magic = in.readInt();
@@ -82,7 +108,15 @@ public final class Idx {
     return buf;
   }
 
-  /** Writes images (pixels in [0, 1], rounded to bytes) gzip-compressed or plain. */
+  /**
+   * Writes images (pixels in [0, 1], rounded to bytes) gzip-compressed or plain.
+   * The stream is flushed (the gzip trailer written), not closed.
+   *
+   * @param raw where the file's bytes go
+   * @param images the images; pixels outside [0, 1] are clamped
+   * @param gzip whether to compress
+   * @throws IOException if writing fails
+   */
   public static void writeImages(OutputStream raw, Images images, boolean gzip) throws IOException {
     OutputStream o = gzip ? new GZIPOutputStream(raw) : raw;
     DataOutputStream out = new DataOutputStream(o);
@@ -95,6 +129,14 @@ public final class Idx {
     if (gzip) ((GZIPOutputStream) o).finish();
   }
 
+  /**
+   * Writes labels as one byte each, gzip-compressed or plain. The stream is flushed, not closed.
+   *
+   * @param raw where the file's bytes go
+   * @param labels the labels, each in [0, 255]
+   * @param gzip whether to compress
+   * @throws IOException if writing fails
+   */
   public static void writeLabels(OutputStream raw, int[] labels, boolean gzip) throws IOException {
     OutputStream o = gzip ? new GZIPOutputStream(raw) : raw;
     DataOutputStream out = new DataOutputStream(o);

@@ -22,6 +22,18 @@ public final class Mnist {
 
   private Mnist() {}
 
+  /**
+   * Loads the digits as the class comment describes.
+   *
+   * @param dir a directory of the standard files, or null for the bundled digits
+   * @param trainPoints training images, at least 1 and at most what the source holds (minus one when the test set
+   *     comes from the training images)
+   * @return the training and test sets: dense rows of 784 pixels, 10 classes
+   * @throws IOException if a file cannot be read
+   * @throws dev.egd.ValidationException ({@code data}, {@code train_points}) if the directory lacks a file, a file is not
+   *     MNIST's, or {@code trainPoints} is out of range
+   * @throws IllegalArgumentException if the bundle is not on the class path, or the images and labels do not agree
+   */
   public static Split load(Path dir, int trainPoints) throws IOException {
     dev.egd.Check.atLeast("train_points", trainPoints, 1);
     Dataset train, test = null;

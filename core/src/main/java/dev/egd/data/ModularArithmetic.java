@@ -10,13 +10,29 @@ import java.util.Locale;
  * Input: one-hot of a and of b (2p features, indices a and p + b); target: the class c in [0, p).
  */
 public final class ModularArithmetic {
+  /** The operation. */
   public enum Op {
-    ADD("+"), SUB("-"), MUL("*"), DIV("/");
+    /** a + b mod p. */
+    ADD("+"),
+    /** a - b mod p, in [0, p). */
+    SUB("-"),
+    /** a * b mod p. */
+    MUL("*"),
+    /** a * b^-1 mod p, for a prime p and b != 0. */
+    DIV("/");
 
+    /** The operation's symbol in descriptions: {@code +}, {@code -}, {@code *} or {@code /}. */
     public final String symbol;
 
     Op(String symbol) { this.symbol = symbol; }
 
+    /**
+     * Parses an operation's name.
+     *
+     * @param s add, sub, mul or div (any case, surrounding space ignored)
+     * @return the operation
+     * @throws ValidationException ({@code op}) if {@code s} names none
+     */
     public static Op parse(String s) {
       try {
         return valueOf(s.trim().toUpperCase(Locale.ROOT));
@@ -25,11 +41,18 @@ public final class ModularArithmetic {
       }
     }
 
+    /** @return the operation's name in lower case ({@code add}, ...), as {@link #parse} reads it */
     public String id() { return name().toLowerCase(Locale.ROOT); }
   }
 
   private ModularArithmetic() {}
 
+  /**
+   * Whether p is prime, by trial division.
+   *
+   * @param p any int
+   * @return whether p is a prime (false below 2)
+   */
   public static boolean isPrime(int p) {
     if (p < 2) return false;
     for (int d = 2; (long) d * d <= p; d++) if (p % d == 0) return false;
@@ -46,6 +69,15 @@ public final class ModularArithmetic {
     return (int) result;
   }
 
+  /**
+   * The answer c = a op b mod p.
+   *
+   * @param op the operation
+   * @param a in [0, p)
+   * @param b in [0, p); not 0 for {@code DIV}
+   * @param p the modulus, at least 2 and below 46341; prime for {@code DIV}
+   * @return c in [0, p)
+   */
   public static int apply(Op op, int a, int b, int p) {
     switch (op) {
       case ADD: return (a + b) % p;
@@ -55,7 +87,14 @@ public final class ModularArithmetic {
     }
   }
 
-  /** Checks the arguments; throws IllegalArgumentException naming the flag and the valid range. */
+  /**
+   * Checks the arguments of {@link #split} and {@link #sequences}.
+   *
+   * @param op the operation
+   * @param p the modulus: in [2, 46340], prime for {@code DIV}
+   * @param trainFraction the share of pairs for training, in (0, 1)
+   * @throws ValidationException ({@code p}, {@code train_fraction}) naming the setting and its valid range
+   */
   public static void validate(Op op, int p, double trainFraction) {
     if (p < 2) throw new ValidationException("p", "must be >= 2", p);
     if (p > 46340) throw new ValidationException("p", "must be <= 46340 (p^2 pairs must fit)", p);
@@ -67,6 +106,14 @@ public final class ModularArithmetic {
    * Token sequences {@code [a, op, b, eq]} with answer c = a op b mod p, for a decoder: tokens 0..p-1
    * are numbers, p is the operation and p + 1 the equals sign. As in the Grokfast and Power et al.
    * code, b ranges over 1..p-1 for mul and div, 0..p-1 otherwise; split by {@code splitSeed}.
+   *
+   * @param op the operation
+   * @param p the modulus, as {@link #validate} requires
+   * @param trainFraction the share of sequences for training, in (0, 1)
+   * @param splitSeed the seed of the shuffle that splits them
+   * @return the train and test sets: token inputs of 4 tokens out of a vocabulary of p + 2, class labels
+   *     in [0, p)
+   * @throws ValidationException if an argument is out of range
    */
   public static Split sequences(Op op, int p, double trainFraction, long splitSeed) {
     validate(op, p, trainFraction);
@@ -105,6 +152,13 @@ public final class ModularArithmetic {
   /**
    * All pairs (for div: b != 0), shuffled by {@code splitSeed}; the first {@code floor(N * fraction)}
    * train, the rest test.
+   *
+   * @param op the operation
+   * @param p the modulus, as {@link #validate} requires
+   * @param trainFraction the share of pairs for training, in (0, 1)
+   * @param splitSeed the seed of the shuffle that splits them
+   * @return the train and test sets: one-hot inputs of 2p features (two active), class labels in [0, p)
+   * @throws ValidationException if an argument is out of range
    */
   public static Split split(Op op, int p, double trainFraction, long splitSeed) {
     validate(op, p, trainFraction);

@@ -11,6 +11,16 @@ import java.util.Locale;
 public final class SparseParity {
   private SparseParity() {}
 
+  /**
+   * Checks the arguments of {@link #split}.
+   *
+   * @param n input bits, at least 1
+   * @param k secret bits, in [1, n]
+   * @param trainSize training examples, at least 1
+   * @param testSize test examples, at least 1
+   * @throws dev.egd.ValidationException ({@code n}, {@code k}, {@code train_size}, {@code test_size}) if a value is
+   *     out of range
+   */
   public static void validate(int n, int k, int trainSize, int testSize) {
     dev.egd.Check.atLeast("n", n, 1);
     if (k < 1 || k > n) throw new dev.egd.ValidationException("k", "must be in [1, {n}=" + n + "]", k);
@@ -18,7 +28,15 @@ public final class SparseParity {
     dev.egd.Check.atLeast("test_size", testSize, 1);
   }
 
-  /** The secret bit positions: 0..k-1, or k distinct positions drawn from the seed. */
+  /**
+   * The secret bit positions: 0..k-1, or k distinct positions drawn from the seed.
+   *
+   * @param n input bits
+   * @param k secret bits, in [1, n]
+   * @param random whether to draw the positions rather than take the first k
+   * @param dataSeed the seed of the draw (unused when not random)
+   * @return a new array of k positions in [0, n), ascending
+   */
   public static int[] secret(int n, int k, boolean random, long dataSeed) {
     if (!random) {
       int[] s = new int[k];
@@ -33,6 +51,18 @@ public final class SparseParity {
     return s;
   }
 
+  /**
+   * Samples the training and test sets (independently, with replacement) from the data seed.
+   *
+   * @param n input bits, at least 1
+   * @param k secret bits, in [1, n]
+   * @param trainSize training examples, at least 1
+   * @param testSize test examples, at least 1
+   * @param randomSecret whether the secret positions are drawn rather than the first k
+   * @param dataSeed the seed of the secret and the samples
+   * @return dense inputs of n values in {-1, +1} with one real target in {-1, +1}, the product of the secret bits
+   * @throws dev.egd.ValidationException if a value is out of range
+   */
   public static Split split(int n, int k, int trainSize, int testSize, boolean randomSecret, long dataSeed) {
     validate(n, k, trainSize, testSize);
     int[] secret = secret(n, k, randomSecret, dataSeed);

@@ -9,7 +9,11 @@ import java.util.List;
  * {@code djl}.
  */
 public interface Engine {
-  /** The engine's name, as the {@code engine} setting gives it. */
+  /**
+   * The engine's name, as the {@code engine} setting gives it.
+   *
+   * @return the name, e.g. {@code egd} or {@code djl}
+   */
   String name();
 
   /**
@@ -17,6 +21,9 @@ public interface Engine {
    * {@link dev.egd.ValidationException} naming the setting at fault.
    *
    * @param methods the methods of the command the run belongs to (settings need only apply to one of them)
+   * @param given the run's settings as given (presets not yet applied)
+   * @return a run, built and validated, ready to train
+   * @throws dev.egd.ValidationException naming the setting at fault
    */
   TrainingRun build(RunConfig given, List<String> methods);
 }

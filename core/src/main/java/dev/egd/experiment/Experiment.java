@@ -44,10 +44,15 @@ public final class Experiment implements TrainingRun {
   /** The resolved configuration: every setting the run reads, presets filled in. */
   @Override public RunConfig config() { return config; }
 
+  /** @return the task the configuration names */
   public Task task() { return task; }
+  /** @return the training and test sets */
   public Split split() { return split; }
+  /** @return the model, initialised; training updates its parameters in place */
   public Model model() { return model; }
+  /** @return the training loss */
   public Loss loss() { return loss; }
+  /** @return the whole chain: weight decay, the method's transforms and the optimizer */
   public GradientTransform transform() { return transform; }
   @Override public TrainSettings settings() { return settings; }
 
@@ -57,7 +62,11 @@ public final class Experiment implements TrainingRun {
   /** A short label of the task: {@code modular-add-p97}. */
   @Override public String label() { return task.label(config); }
 
-  /** The run's trainer (one per run: it holds the run's model and transform). */
+  /**
+   * The run's trainer (one per run: it holds the run's model and transform).
+   *
+   * @return the trainer, made on first use
+   */
   public synchronized Trainer trainer() {
     if (trainer == null) trainer = new Trainer(model, loss, split, transform, settings);
     return trainer;

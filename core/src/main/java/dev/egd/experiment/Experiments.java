@@ -47,6 +47,10 @@ public final class Experiments {
    * which is looked up on the class path.
    *
    * @param methods the methods of the command the run belongs to (settings need only apply to one)
+   * @param given the run's settings as given
+   * @return the run, built and validated
+   * @throws ValidationException naming the setting at fault, or {@code engine} when no engine of that name is on the
+   *     class path
    */
   public static TrainingRun prepare(RunConfig given, List<String> methods) {
     String engine = given.get(RunConfig.ENGINE, "egd");
@@ -60,7 +64,13 @@ public final class Experiments {
         + (engine.equals("djl") ? "; djl needs the egd-djl module on the class path (./egd puts it there when asked for)" : ""), engine);
   }
 
-  /** The task a configuration names ({@code task} and {@code model}). */
+  /**
+   * The task a configuration names ({@code task} and {@code model}).
+   *
+   * @param c a configuration (unset {@code task} and {@code model}: modular, mlp)
+   * @return a new task
+   * @throws ValidationException ({@code model}) if the model does not run on the task in egd's engine
+   */
   public static Task task(RunConfig c) {
     String task = c.get(RunConfig.TASK, "modular"), model = c.get(RunConfig.MODEL, "mlp");
     if (model.equals("cnn")) throw new ValidationException("model", "cnn runs on {engine} djl only", model);
@@ -78,6 +88,10 @@ public final class Experiments {
   /**
    * The configuration with every setting the run reads filled in: the task's presets for the method,
    * then the general ones.
+   *
+   * @param given the settings given
+   * @return a new configuration with every setting the run reads; {@code given} is unchanged
+   * @throws ValidationException if the method spec is not valid
    */
   public static RunConfig resolve(RunConfig given) {
     RunConfig c = given.preset(RunConfig.TASK, "modular").preset(RunConfig.MODEL, "mlp").preset(RunConfig.METHOD, "egd")
@@ -106,6 +120,11 @@ public final class Experiments {
   /**
    * The settings given in {@code given} that none of these methods, nor the task and model, read; empty
    * when every one applies. A multi-method command (compare, a sweep) checks the union once.
+   *
+   * @param given the settings given
+   * @param methods the command's method specs
+   * @return the names of the unused settings, in the order given
+   * @throws ValidationException if a method spec is not valid
    */
   public static List<String> unused(RunConfig given, Collection<String> methods) {
     Task t = task(given);
@@ -128,13 +147,23 @@ public final class Experiments {
   /**
    * Builds and validates a run; refuses settings that do not apply to its task, model or method.
    * Throws a {@link ValidationException} naming the setting.
+   *
+   * @param given the settings given
+   * @return the run, built: data loaded, model initialised, transforms made
    */
   public static Experiment build(RunConfig given) {
     refuseUnused(given, List.of(given.get(RunConfig.METHOD, "egd")));
     return assemble(given);
   }
 
-  /** Builds a run of a multi-method command: settings need only apply to one of {@code methods}. */
+  /**
+   * Builds a run of a multi-method command: settings need only apply to one of {@code methods}.
+   *
+   * @param given the settings given
+   * @param methods the command's method specs
+   * @return the run, built
+   * @throws ValidationException naming the setting at fault
+   */
   public static Experiment build(RunConfig given, Collection<String> methods) {
     refuseUnused(given, methods);
     return assemble(given);
@@ -305,7 +334,13 @@ public final class Experiments {
     return String.format(Locale.ROOT, "%.3g GiB", bytes / (1L << 30));
   }
 
-  /** How many singular values from each end spectrum.csv keeps; 0: all. */
+  /**
+   * How many singular values from each end spectrum.csv keeps; 0: all.
+   *
+   * @param c a configuration
+   * @return the count, in [0, 2<sup>20</sup>]
+   * @throws ValidationException ({@code spectrum_k}) if the setting is neither an integer in range nor {@code all}
+   */
   public static int spectrumKeep(RunConfig c) {
     String k = c.get(RunConfig.SPECTRUM_K, "8");
     if (k.equals("all")) return 0;

@@ -31,8 +31,11 @@ public final class Methods {
   /**
    * One method: its transforms, built from the resolved configuration and the matrices it acts on.
    *
+   * @param name the method's name in a spec ({@code egd}, {@code grokfast-ema})
    * @param switchable whether switch_off applies to it
    * @param settings the settings only this method reads (a run of another method refuses them)
+   * @param build makes the method's transforms (without the optimizer) from a resolved configuration and the
+   *     selection of matrices; null for muon, which replaces the optimizer instead
    */
   public record Method(String name, boolean switchable, Set<Setting<?>> settings, BiFunction<RunConfig, ParamSelector, GradientTransform> build) {}
 
@@ -68,7 +71,13 @@ public final class Methods {
         (c, layers) -> null));
   }
 
-  /** Whether a method spec includes muon. */
+  /**
+   * Whether a method spec includes muon.
+   *
+   * @param spec a method spec, e.g. {@code muon+grokfast-ema}
+   * @return whether one of its parts is muon
+   * @throws ValidationException ({@code method}) if the spec is not valid
+   */
   public static boolean usesMuon(String spec) {
     for (Method m : parse(spec)) if (m.name().equals(MUON)) return true;
     return false;
@@ -92,12 +101,20 @@ public final class Methods {
     throw new ValidationException("egd_max_rank", "must be an integer >= 1, batch or none", "'" + v + "'");
   }
 
-  /** The single methods, in registration order. */
+  /**
+   * The single methods, in registration order.
+   *
+   * @return the names, an unmodifiable list
+   */
   public static List<String> names() { return List.copyOf(REGISTRY.keySet()); }
 
   /**
    * The methods a spec names ({@code egd+grokfast-ema}), checked: every part registered, none empty,
    * none twice, vanilla alone.
+   *
+   * @param spec one name, or several joined with {@code +}
+   * @return the methods, in the spec's order
+   * @throws ValidationException ({@code method}) if a part is empty, unknown or repeated, or vanilla is combined
    */
   public static List<Method> parse(String spec) {
     if (spec == null || spec.isBlank()) throw new ValidationException("method", "must name a method (" + String.join(", ", names()) + ")", "''");

@@ -29,10 +29,12 @@ import java.util.stream.Stream;
  *   <li>{@link #lock}: one writer at a time: an exclusive lock on {@code .egd.lock}, held for the
  *       process's life and released by the operating system when the process dies (kill -9 included);
  *       a second writer is refused, naming the holder;</li>
- *   <li>{@link #clearRun}: what {@code --force} does to a run directory: removes egd's own files.</li>
+ *   <li>{@link #clearRun}: what a forced claim ({@link #claimRun} with {@code force}) does to a run
+ *       directory: removes egd's own files.</li>
  * </ul>
  */
 public final class OutputDirectory {
+  /** The lock file's name, in every directory egd writes. */
   public static final String LOCK = ".egd.lock";
   /** Longest name of one path component most file systems accept, in bytes. */
   static final int MAX_NAME_BYTES = 255;
@@ -43,12 +45,28 @@ public final class OutputDirectory {
   private OutputDirectory() {}
 
   /** What a directory holds. */
-  public enum Kind { ABSENT, EMPTY, FINISHED_RUN, INTERRUPTED_RUN, COMPARISON, SWEEP, FOREIGN }
+  public enum Kind {
+    /** Nothing is there. */
+    ABSENT,
+    /** An empty directory. */
+    EMPTY,
+    /** A run that wrote its summary. */
+    FINISHED_RUN,
+    /** A run that started and did not finish (it may hold a checkpoint). */
+    INTERRUPTED_RUN,
+    /** A comparison of methods. */
+    COMPARISON,
+    /** A sweep. */
+    SWEEP,
+    /** Files egd did not write. */
+    FOREIGN
+  }
 
   /**
    * What {@link #inspect} found.
    *
-   * @param summary a run's parsed summary.json (FINISHED_RUN; null if unreadable)
+   * @param kind what the directory holds
+ * @param summary a run's parsed summary.json (FINISHED_RUN; null if unreadable)
    * @param example for FOREIGN, a file egd did not write
    */
   public record Contents(Kind kind, Map<String, Object> summary, String example) {}
@@ -57,6 +75,10 @@ public final class OutputDirectory {
    * Checks, writing nothing, that {@code dir} exists as a writable directory or can be created: every
    * name fits, no link dangles, nothing that is not a directory is in the way. Throws a
    * {@link ValidationException} of {@code parameter} otherwise.
+   *
+   * @param dir the directory
+   * @param parameter the setting that named it, snake case (e.g. {@code out})
+   * @throws ValidationException of {@code parameter} if the directory cannot be used
    */
   public static void checkUsable(Path dir, String parameter) {
     Path p = dir.toAbsolutePath().normalize();
@@ -79,6 +101,10 @@ public final class OutputDirectory {
   /**
    * The first of {@code names} that exists in {@code dir} as something egd cannot replace with a file (a
    * directory, say), or null: checked before anything is written, so a run does not fail at its end.
+   *
+   * @param dir the directory
+   * @param names file names egd will write there
+   * @return the first name in the way, or null
    */
   public static String inTheWay(Path dir, java.util.Collection<String> names) {
     for (String n : names) {
@@ -90,7 +116,12 @@ public final class OutputDirectory {
 
   private static String abbreviate(String s) { return s.length() > 40 ? s.substring(0, 37) + "..." : s; }
 
-  /** What {@code dir} holds, read without changing anything. */
+  /**
+   * What {@code dir} holds, read without changing anything.
+   *
+   * @param dir the directory
+   * @return what it holds
+   */
   public static Contents inspect(Path dir) {
     if (!Files.exists(dir)) return new Contents(Kind.ABSENT, null, null);
     List<String> names = new ArrayList<>();
@@ -115,7 +146,12 @@ public final class OutputDirectory {
     return new Contents(Kind.FOREIGN, null, names.get(0));
   }
 
-  /** A run directory's summary.json, parsed, or null when missing or unreadable. */
+  /**
+   * A run directory's summary.json, parsed, or null when missing or unreadable.
+   *
+   * @param dir a run directory
+   * @return the summary, or null
+   */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> readSummary(Path dir) {
     try {
@@ -129,6 +165,11 @@ public final class OutputDirectory {
   /**
    * Whether a summary's recorded configuration is that of a run with these settings (numbers compared
    * as numbers, everything else as text).
+   *
+   * @param summary a run's parsed summary, or null
+   * @param settings a run's settings record ({@link TrainingRun#settingsRecord})
+   * @return whether every setting of {@code settings} is recorded in the summary with the same value; false for a null
+   *     summary
    */
   public static boolean sameSettings(Map<String, Object> summary, Map<String, Object> settings) {
     if (summary == null || !(summary.get("config") instanceof Map)) return false;
@@ -155,6 +196,11 @@ public final class OutputDirectory {
       this.lock = lock;
     }
 
+    /**
+     * Releases the lock and closes the lock file.
+     *
+     * @throws IOException if releasing fails
+     */
     @Override public void close() throws IOException {
       try {
         lock.release();
@@ -169,6 +215,11 @@ public final class OutputDirectory {
    * {@link ValidationException} of {@code parameter} naming the holder when another writer has it.
    *
    * @param what a line saying what holds the lock (the command, say)
+   * @param dir the directory, created with its parents if needed
+   * @param parameter the setting that named it, snake case, for the exception
+   * @return the lock, held until closed or the process ends
+   * @throws IOException if the directory or lock file cannot be created
+   * @throws ValidationException of {@code parameter} if another writer (in this process or another) holds it
    */
   public static Lock lock(Path dir, String parameter, String what) throws IOException {
     Files.createDirectories(dir);
@@ -202,6 +253,16 @@ public final class OutputDirectory {
    * an interrupted run; with {@code force}, one holding a run (finished or not), whose files are
    * cleared first. Anything else is refused, naming the flag that would do what the user may want: a
    * finished run is never overwritten, an interrupted one never restarted, by accident.
+   * Errors name the settings {@code out}, {@code resume} and {@code force}.
+   *
+   * @param dir the run's directory
+   * @param settings the run's settings record, compared with a finished run's
+   * @param resume whether to continue an interrupted run (it must hold one, with a checkpoint)
+   * @param force whether to replace a run the directory holds
+   * @param holder what holds the lock, for another writer's message
+   * @return the lock, held until closed
+   * @throws IOException if the directory cannot be read, created or cleared
+   * @throws ValidationException ({@code out}, {@code resume}) if the directory cannot be taken for this run
    */
   public static Lock claimRun(Path dir, Map<String, Object> settings, boolean resume, boolean force, String holder) throws IOException {
     checkUsable(dir, "out");
@@ -266,7 +327,13 @@ public final class OutputDirectory {
     return " (" + summary.get("task") + ", method " + summary.get("method") + ", seed " + summary.get("seed") + ")";
   }
 
-  /** Removes the files egd writes into a run directory (for {@code --force}); other files stay. */
+  /**
+   * Removes the files egd writes into a run directory (what a forced {@link #claimRun} does); other files stay, and so
+   * does the lock file.
+   *
+   * @param dir a run directory
+   * @throws IOException if a file cannot be deleted
+   */
   public static void clearRun(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       for (Path f : (Iterable<Path>) s::iterator) {

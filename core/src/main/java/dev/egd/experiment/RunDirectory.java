@@ -39,10 +39,14 @@ import java.util.Objects;
  * and a rename), so a killed run never leaves a truncated summary or checkpoint.
  */
 public final class RunDirectory {
+  /** The names of the files a run directory holds. */
   public static final String SUMMARY = "summary.json", METRICS = "metrics.csv", TIMING = "timing.csv", SPECTRUM = "spectrum.csv",
       CHECKPOINT = "checkpoint.bin";
+  /** The header line of {@code metrics.csv}. */
   public static final String METRICS_HEADER = "epoch,step,train_loss,train_acc,test_loss,test_acc,weight_norm,transform_active";
+  /** The header line of {@code timing.csv}. */
   public static final String TIMING_HEADER = "epoch,seconds";
+  /** The header line of {@code spectrum.csv}. */
   public static final String SPECTRUM_HEADER =
       "epoch,step,layer,rows,cols,stage,source,s_max,s_min,condition_number,effective_rank,stable_rank,frobenius,top_sv,bottom_sv";
   private static final String CHECKPOINT_MAGIC = "egd-checkpoint/2";
@@ -50,10 +54,24 @@ public final class RunDirectory {
 
   /** Called once a run's summary is written: draws its charts, say. */
   public interface Finished {
+    /**
+     * Called on the run's thread after {@code summary.json} is written.
+     *
+     * @param dir the run's directory
+     * @param run the run
+     * @param result how it ended
+     * @param spectrum the spectrum records it made, empty unless the spectrum is logged
+     * @throws IOException if writing fails; the run's files stay as they are
+     */
     void accept(Path dir, TrainingRun run, RunResult result, List<SpectrumLogger.Record> spectrum) throws IOException;
   }
 
-  /** How a run went, with the spectrum records it made (empty unless the spectrum is logged). */
+  /**
+   * How a run went, with the spectrum records it made (empty unless the spectrum is logged).
+   *
+   * @param result how the run ended
+   * @param spectrum the spectrum records, in the order made
+   */
   public record Outcome(RunResult result, List<SpectrumLogger.Record> spectrum) {}
 
   private RunDirectory() {}
@@ -64,6 +82,15 @@ public final class RunDirectory {
    * and was made with the same settings). Checkpoints every {@code checkpoint_every} evaluations and
    * whenever stopped early; removes the checkpoint once the run has ended any other way, so a directory
    * with a summary and no checkpoint holds a finished run.
+   *
+   * @param dir the run's directory, created if needed (claim it first: {@link OutputDirectory#claimRun})
+   * @param experiment the run, used once
+   * @param resume whether to continue from the directory's checkpoint
+   * @param display told of every evaluation and of the end, besides the files
+   * @param finished called once the summary is written, or null
+   * @return how the run went
+   * @throws IOException if a file cannot be written (also after the run, when a write during it failed)
+   * @throws ValidationException ({@code resume}) if the checkpoint is damaged or was made with other settings
    */
   public static Outcome run(Path dir, TrainingRun experiment, boolean resume, TrainListener display, Finished finished) throws IOException {
     Map<String, Object> flags = experiment.settingsRecord();
@@ -80,7 +107,12 @@ public final class RunDirectory {
     return new Outcome(r, spectrum);
   }
 
-  /** Whether {@code dir} holds a finished run: a summary that says so and no checkpoint left to resume. */
+  /**
+   * Whether {@code dir} holds a finished run: a summary that says so and no checkpoint left to resume.
+   *
+   * @param dir a directory
+   * @return whether it holds a finished run
+   */
   public static boolean isFinished(Path dir) {
     if (Files.exists(dir.resolve(CHECKPOINT)) || !Files.isRegularFile(dir.resolve(SUMMARY))) return false;
     try {
@@ -95,6 +127,10 @@ public final class RunDirectory {
    * A finished run read back from its directory (summary.json, metrics.csv, timing.csv), as the run
    * returned it; throws a {@link ValidationException} of {@code out} when the files are missing or
    * malformed.
+   *
+   * @param dir a run directory
+   * @return the run's result, history included
+   * @throws ValidationException ({@code out}) if the files are missing or malformed
    */
   public static RunResult load(Path dir) {
     Map<String, Object> s = OutputDirectory.readSummary(dir);
@@ -126,12 +162,23 @@ public final class RunDirectory {
 
   private static Long longOrNull(Object o) { return o == null ? null : ((Number) o).longValue(); }
 
-  /** Whether {@code dir} holds a checkpoint to resume from. */
+  /**
+   * Whether {@code dir} holds a checkpoint to resume from.
+   *
+   * @param dir a directory
+   * @return whether {@code checkpoint.bin} is there
+   */
   public static boolean hasCheckpoint(Path dir) { return Files.isRegularFile(dir.resolve(CHECKPOINT)); }
 
   // ---- files ----
 
-  /** Writes {@code content} to a temporary file beside {@code file}, then renames it over {@code file}. */
+  /**
+   * Writes {@code content} to a temporary file beside {@code file}, then renames it over {@code file}.
+   *
+   * @param file the file to write
+   * @param content its new bytes
+   * @throws IOException if writing or renaming fails (the old file, if any, is then left as it was)
+   */
   public static void writeAtomically(Path file, byte[] content) throws IOException {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
     Files.write(tmp, content);
@@ -147,7 +194,12 @@ public final class RunDirectory {
     }
   }
 
-  /** A number as metrics.csv writes it: six significant digits, "nan" for NaN. */
+  /**
+   * A number as metrics.csv writes it: six significant digits, "nan" for NaN.
+   *
+   * @param v the value
+   * @return the text, e.g. {@code 0.953125}
+   */
   public static String fmt(double v) {
     if (Double.isNaN(v)) return "nan";
     return String.format(Locale.ROOT, "%.6g", v);
@@ -159,7 +211,13 @@ public final class RunDirectory {
         + fmt(r.testAcc()) + "," + fmt(r.weightNorm()) + "," + (r.transformActive() ? 1 : 0);
   }
 
-  /** One spectrum.csv row; top_sv and bottom_sv hold the keep largest and smallest values (all in top_sv when keep is 0 or covers them). */
+  /**
+   * One spectrum.csv row; top_sv and bottom_sv hold the keep largest and smallest values (all in top_sv when keep is 0 or covers them).
+   *
+   * @param r the record
+   * @param keep values kept from each end; 0 keeps all
+   * @return the row, without a line end
+   */
   public static String spectrumRow(SpectrumLogger.Record r, int keep) {
     double[] s = r.singularValues();
     Spectrum.Stats st = r.stats();
@@ -172,7 +230,13 @@ public final class RunDirectory {
         + fmt(st.stableRank()) + "," + fmt(st.frobenius()) + "," + top + "," + bottom;
   }
 
-  /** The summary.json of a finished run. */
+  /**
+   * The summary.json of a finished run.
+   *
+   * @param experiment the run
+   * @param r how it ended
+   * @return a new map, in the order {@code summary.json} writes it
+   */
   public static Map<String, Object> summary(TrainingRun experiment, RunResult r) {
     Map<String, Object> cfg = experiment.description();
     Map<String, Object> s = new LinkedHashMap<>();
@@ -211,6 +275,11 @@ public final class RunDirectory {
    * The trainer state in dir's checkpoint, after checking that the file is whole (its length and
    * SHA-256 digest) and was written by a run with these settings. Throws a {@link ValidationException}
    * of the setting {@code resume} otherwise.
+   *
+   * @param dir a run directory
+   * @param flags the settings record of the run that is to continue
+   * @return the trainer's state
+   * @throws ValidationException ({@code resume}) if the checkpoint is missing, damaged or of other settings
    */
   public static byte[] readCheckpoint(Path dir, Map<String, Object> flags) {
     Path f = dir.resolve(CHECKPOINT);

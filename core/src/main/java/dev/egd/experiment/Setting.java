@@ -15,9 +15,13 @@ import java.util.Locale;
 public final class Setting<T> implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The name, snake case. */
   private final String name;
+  /** The type of the values. */
   private final Class<T> type;
+  /** The values a text setting takes; empty: any text. */
   private final List<String> choices; // text settings with a fixed set of values; empty: any text
+  /** What the setting means, in a line. */
   private final String help;
 
   private Setting(String name, Class<T> type, List<String> choices, String help) {
@@ -33,18 +37,38 @@ public final class Setting<T> implements Serializable {
   static Setting<Double> real(String name, String help) { return new Setting<>(name, Double.class, List.of(), help); }
   static Setting<Boolean> flag(String name, String help) { return new Setting<>(name, Boolean.class, List.of(), help); }
 
-  /** The name, snake case ({@code egd_rcond}). */
+  /**
+   * The name, snake case ({@code egd_rcond}).
+   *
+   * @return the setting's name
+   */
   public String name() { return name; }
 
-  /** What the setting means, in a line. */
+  /**
+   * What the setting means, in a line.
+   *
+   * @return the help line
+   */
   public String help() { return help; }
 
+  /** @return the type of the setting's values: String, Integer, Long, Double or Boolean */
   public Class<T> type() { return type; }
 
-  /** The values a text setting takes; empty when any text is valid. */
+  /**
+   * The values a text setting takes; empty when any text is valid.
+   *
+   * @return the choices, lower case, an unmodifiable list
+   */
   public List<String> choices() { return choices; }
 
-  /** Parses the text form ({@code 0.5}, {@code true}, {@code svd}); throws a {@link ValidationException} naming the setting. */
+  /**
+   * Parses the text form ({@code 0.5}, {@code true}, {@code svd}); throws a {@link ValidationException} naming the setting.
+   * Surrounding space is ignored; a choice is matched in any case and returned in lower case.
+   *
+   * @param text the value's text
+   * @return the value
+   * @throws ValidationException naming the setting, if the text is null or not a value of the setting
+   */
   public T parse(String text) {
     if (text == null) throw ValidationException.of(name, "needs a value");
     String t = text.trim();
@@ -64,7 +88,15 @@ public final class Setting<T> implements Serializable {
     throw new IllegalStateException(type.toString());
   }
 
-  /** A value of this setting's type (numbers widened or narrowed exactly, enums by their lower-case name). */
+  /**
+   * A value of this setting's type (numbers widened or narrowed exactly, enums by their lower-case name).
+   * Other values are parsed from their text.
+   *
+   * @param value a value of the setting's type, a Number, an Enum, a Path (for text) or anything whose
+   *     {@code String.valueOf} parses; null
+   * @return the value as the setting's type, or null for null
+   * @throws ValidationException if the value is none of the setting's
+   */
   public T coerce(Object value) {
     if (value == null) return null;
     if (type.isInstance(value)) return type == String.class ? type.cast(checkChoice((String) value)) : type.cast(value);
@@ -86,5 +118,6 @@ public final class Setting<T> implements Serializable {
     throw new ValidationException(name, "must be one of: " + String.join(", ", choices), "'" + t + "'");
   }
 
+  /** @return the setting's name */
   @Override public String toString() { return name; }
 }

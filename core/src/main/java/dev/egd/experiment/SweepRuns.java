@@ -18,6 +18,11 @@ public final class SweepRuns {
    * @param holder who holds the lock, for the message another writer gets
    * @param finished what to do once the summary is written (charts), or null
    * @param started told the run before it trains (to stop it on a signal), or null
+   * @param run the run, with its settings and directory
+   * @param display told of the run's evaluations and end
+   * @return how the run ended (read back from the directory when it had finished already)
+   * @throws IOException if the directory cannot be read or written, or another writer holds its lock
+   * @throws dev.egd.ValidationException if a setting is out of range
    */
   public static RunResult execute(SweepRun run, TrainListener display, RunDirectory.Finished finished, String holder,
       java.util.function.Consumer<TrainingRun> started) throws IOException {

@@ -14,13 +14,22 @@ import java.util.Map;
 public final class Versions {
   private Versions() {}
 
-  /** egd's version from its jar's manifest, or "dev" when run from classes. */
+  /**
+   * egd's version from its jar's manifest, or "dev" when run from classes.
+   *
+   * @return the version, e.g. {@code 0.1.0-SNAPSHOT}, or {@code dev}
+   */
   public static String egd() {
     String v = Versions.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;
   }
 
-  /** Every version worth recording, in a fixed order. */
+  /**
+   * Every version worth recording, in a fixed order.
+   *
+   * @return a new map: {@code egd}, {@code git_commit}, {@code java}, {@code os}, {@code cpu}, {@code cores},
+   *     {@code openblas}, {@code openblas_coretype}
+   */
   public static Map<String, Object> all() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("egd", egd());
@@ -36,7 +45,11 @@ public final class Versions {
     return m;
   }
 
-  /** The CPU's model name (Linux), else the architecture. */
+  /**
+   * The CPU's model name (Linux), else the architecture.
+   *
+   * @return the model name from {@code /proc/cpuinfo}, else the {@code os.arch} property
+   */
   public static String cpuModel() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {

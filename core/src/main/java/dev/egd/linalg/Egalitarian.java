@@ -15,19 +15,43 @@ import dev.egd.ValidationException;
 public final class Egalitarian {
   private Egalitarian() {}
 
-  /** Writes U Vᵀ of the row-major {@code rows x cols} matrix {@code g} (unchanged) into {@code out} (same shape). */
+  /**
+   * Writes U Vᵀ of the row-major {@code rows x cols} matrix {@code g} (unchanged) into {@code out} (same shape).
+   *
+   * @param g the gradient, rows * cols floats
+   * @param rows rows of the matrix, at least 1
+   * @param cols columns of the matrix, at least 1
+   * @param out receives the update, rows * cols floats
+   * @throws ValidationException ({@code shape}, {@code g}, {@code out}) if the shape is empty or an array has another
+   *     length
+   */
   public static void apply(float[] g, int rows, int cols, float[] out) {
     check(g, rows, cols, "g");
     check(out, rows, cols, "out");
     kernel(rows, cols).apply(g, out);
   }
 
-  /** A reusable exact kernel for {@code rows x cols} matrices (route auto, floor 1e-6, the default rank cut-off). */
+  /**
+   * A reusable exact kernel for {@code rows x cols} matrices (route auto, floor 1e-6, the default rank cut-off).
+   *
+   * @param rows rows of the matrices, at least 1
+   * @param cols columns of the matrices, at least 1
+   * @return a new kernel, with its workspaces allocated
+   * @throws ValidationException ({@code shape}) if the shape is empty
+   */
   public static ExactEgd kernel(int rows, int cols) {
     return new ExactEgd(rows, cols);
   }
 
-  /** A reusable randomized kernel of rank r (2 power iterations, the residual dropped, as the paper). */
+  /**
+   * A reusable randomized kernel of rank r (2 power iterations, the residual dropped, as the paper).
+   *
+   * @param rows rows of the matrices
+   * @param cols columns of the matrices
+   * @param rank the target rank, 1 &lt;= rank &lt;= min(rows, cols)
+   * @return a new kernel, with its workspaces allocated
+   * @throws ValidationException ({@code rank}) if the rank is out of range
+   */
   public static RandomizedEgd randomized(int rows, int cols, int rank) {
     return new RandomizedEgd(rows, cols, rank, 2, 0, RandomizedEgd.Residual.DROP, ExactEgd.DEFAULT_FLOOR);
   }

@@ -48,7 +48,19 @@ package dev.egd.linalg;
  * <p>An instance holds the workspaces for one shape; {@link #apply} allocates nothing.
  */
 public final class ExactEgd {
-  public enum Route { AUTO, GRAM32, GRAM64, SVD, NEWTON_SCHULZ }
+  /** How the update is computed; see the class comment for what each costs and when each is accurate. */
+  public enum Route {
+    /** GRAM32 when well conditioned, else GRAM64, else SVD, remembering the route that last succeeded. */
+    AUTO,
+    /** Eigendecomposition of the smaller Gram matrix in float32: fastest, accurate only for well-conditioned G. */
+    GRAM32,
+    /** Eigendecomposition of the smaller Gram matrix in float64, handing over to SVD beyond its condition gate. */
+    GRAM64,
+    /** Thin SVD of G itself: the most robust. */
+    SVD,
+    /** Muon's quintic iteration ({@link NewtonSchulz}): approximate, output singular values not 1. */
+    NEWTON_SCHULZ
+  }
 
   /** Smallest eigenvalue ratio lambda_min / lambda_max at which AUTO trusts the float32 Gram route. */
   public static final double AUTO_MIN_EIGEN_RATIO = 1e-4;
@@ -61,6 +73,7 @@ public final class ExactEgd {
    * SVD beyond. The float64 eigenvalues' error, eps64 * k * lambda_max, stays below 1e-4 relative here.
    */
   public static final double GRAM64_DOUBLE_MAX_CONDITION = 1e6;
+  /** The paper's absolute floor of singular values, 1e-6: smaller ones are divided by it instead of by themselves. */
   public static final float DEFAULT_FLOOR = 1e-6f;
 
   private final int m, n, k;
@@ -82,28 +95,61 @@ public final class ExactEgd {
   private Route autoStart = Route.GRAM32;
   private int autoCalls;
 
-  /** The relative rank cut-off used by default: max(m, n) * 2^-23. */
+  /**
+   * The relative rank cut-off used by default: max(m, n) * 2^-23.
+   *
+   * @param rows rows of the matrix
+   * @param cols columns of the matrix
+   * @return {@code max(rows, cols) * 2^-23}, numpy's float32 tolerance
+   */
   public static double defaultRcond(int rows, int cols) {
     return Math.max(rows, cols) * 0x1.0p-23;
   }
 
+  /**
+   * A kernel with the default rank cut-off ({@link #defaultRcond}) and none of the stall variants.
+   *
+   * @param rows rows of the matrices, at least 1
+   * @param cols columns of the matrices, at least 1
+   * @param route how to compute the update
+   * @param floor the absolute floor of singular values (the paper: 1e-6), &gt; 0
+   * @throws dev.egd.ValidationException ({@code shape}, {@code egd_floor}) if a value is out of range
+   */
   public ExactEgd(int rows, int cols, Route route, float floor) {
     this(rows, cols, route, floor, defaultRcond(rows, cols));
   }
 
   /**
-   * @param floor the absolute floor of singular values (the paper: 1e-6), > 0
-   * @param rcond relative rank cut-off: directions with s &lt;= rcond * s_max get weight 0; 0 keeps every
+   * A kernel with the given rank cut-off and none of the stall variants.
+   *
+   * @param rows rows of the matrices, at least 1
+   * @param cols columns of the matrices, at least 1
+   * @param route how to compute the update
+   * @param floor the absolute floor of singular values (the paper: 1e-6), &gt; 0
+   * @param rcond relative rank cut-off in [0, 1): directions with s &lt;= rcond * s_max get weight 0; 0 keeps every
    *     direction, as the paper's formula does (rounding noise of a rank-deficient G then moves too)
+   * @throws dev.egd.ValidationException ({@code shape}, {@code egd_floor}, {@code egd_rcond}) if a value is out of
+   *     range
    */
   public ExactEgd(int rows, int cols, Route route, float floor, double rcond) {
     this(rows, cols, route, floor, rcond, 0, 0, NewtonSchulz.DEFAULT_STEPS);
   }
 
   /**
+   * A kernel with every setting, the stall variants of the class comment included; it allocates the workspaces of
+   * {@code route} (AUTO and GRAM64 those of SVD too) now; later only the float64 product's, on first use.
+   *
+   * @param rows rows of the matrices, at least 1
+   * @param cols columns of the matrices, at least 1 (rows * cols at most 2<sup>30</sup>)
+   * @param route how to compute the update
+   * @param floor the absolute floor of singular values (the paper: 1e-6), &gt; 0
+   * @param rcond relative rank cut-off in [0, 1): directions with s &lt;= rcond * s_max get weight 0; 0 keeps every
+   *     direction
    * @param damping δ &gt;= 0: weight 1 / sqrt(s^2 + δ s_max^2) when &gt; 0 (0: the paper's 1 / max(s, floor))
    * @param maxRank move only this many of the largest directions; 0: all
-   * @param nsSteps iterations of the {@code NEWTON_SCHULZ} route
+   * @param nsSteps iterations of the {@code NEWTON_SCHULZ} route, in [1, 100] (not checked for other routes)
+   * @throws dev.egd.ValidationException ({@code shape}, {@code egd_floor}, {@code egd_rcond}, {@code egd_damping},
+   *     {@code egd_max_rank}, {@code ns_steps}) if a value is out of range
    */
   public ExactEgd(int rows, int cols, Route route, float floor, double rcond, double damping, int maxRank, int nsSteps) {
     if (rows < 1 || cols < 1) throw new dev.egd.ValidationException("shape", "must be at least 1 x 1", rows + "x" + cols);
@@ -139,17 +185,33 @@ public final class ExactEgd {
     matD = g64 ? new double[k * k] : null;
   }
 
+  /**
+   * The default kernel: route AUTO, floor {@link #DEFAULT_FLOOR}, the default rank cut-off.
+   *
+   * @param rows rows of the matrices, at least 1
+   * @param cols columns of the matrices, at least 1
+   * @throws dev.egd.ValidationException ({@code shape}) if the shape is empty or too large
+   */
   public ExactEgd(int rows, int cols) {
     this(rows, cols, Route.AUTO, DEFAULT_FLOOR);
   }
 
-  /** The route memory of AUTO and the route counters, for checkpoints: the next routes depend on them. */
+  /**
+   * The route memory of AUTO and the route counters, for checkpoints: the next routes depend on them.
+   *
+   * @return a new array of seven longs, for {@link #restore}
+   */
   public long[] state() {
     return new long[] {autoStart.ordinal(), autoCalls, lastRoute == null ? -1 : lastRoute.ordinal(), gram32Count, gram64Count, svdCount,
         nsCount};
   }
 
-  /** Restores {@link #state()}. */
+  /**
+   * Restores {@link #state()}, so that the next calls take the routes the saved kernel's would have.
+   *
+   * @param st the seven longs of {@link #state()} (six, from before the Newton-Schulz route, are accepted too)
+   * @throws IllegalArgumentException if {@code st} has another length
+   */
   public void restore(long[] st) {
     if (st.length != 6 && st.length != 7) throw new IllegalArgumentException("exact EGD state has 7 fields (6 before the Newton-Schulz route), got " + st.length);
     autoStart = Route.values()[(int) st[0]];
@@ -161,10 +223,20 @@ public final class ExactEgd {
     nsCount = st.length > 6 ? st[6] : 0;
   }
 
+  /** @return rows of the matrices this kernel takes */
   public int rows() { return m; }
+  /** @return columns of the matrices this kernel takes */
   public int cols() { return n; }
 
-  /** Writes the egalitarian version of g (m x n, unchanged) into out (m x n); returns the route that ran. */
+  /**
+   * Writes the egalitarian version of g into out. Not thread-safe: the kernel's workspaces and route memory are
+   * shared, so one kernel per thread.
+   *
+   * @param g the rows x cols gradient, row-major; read, not kept
+   * @param out receives the update, rows x cols
+   * @return the route that ran (never AUTO: the one AUTO chose)
+   * @throws ArithmeticException if LAPACK fails on the SVD route (G with non-finite entries)
+   */
   public Route apply(float[] g, float[] out) {
     switch (route) {
       case NEWTON_SCHULZ:
@@ -194,12 +266,19 @@ public final class ExactEgd {
     return lastRoute;
   }
 
-  /** Singular values of the last input, descending (not known after {@code NEWTON_SCHULZ}). The array is reused. */
+  /**
+   * Singular values of the last input, descending (not known after {@code NEWTON_SCHULZ}). The array is reused.
+   *
+   * @return the kernel's own array of min(rows, cols) values, overwritten by the next {@link #apply}
+   */
   public float[] lastSingularValues() { return lastSingular; }
   /**
-   * The singular values of the last output in exact arithmetic, descending: s_i * w_i, that is 1 for
-   * every direction at or above the floor, s_i / floor below it, 0 below the rank cut-off. (The
-   * computed output matches them to rounding: within 3e-6 on GRAM64 and SVD, see the class comment.)
+   * The singular values of the last output in exact arithmetic, descending: s_i * w_i, that is 1 for every direction
+   * at or above the floor, s_i / floor below it, 0 below the rank cut-off (with damping: s_i / sqrt(s_i^2 + δ s_max^2)).
+   * The computed output matches them to rounding: within 3e-6 on GRAM64 and SVD, see the class comment. Meaningless
+   * after the {@code NEWTON_SCHULZ} route.
+   *
+   * @param out receives min(rows, cols) values
    */
   public void lastOutputSingularValues(double[] out) {
     double sMax = lastSingular[0];
@@ -209,10 +288,15 @@ public final class ExactEgd {
     }
   }
 
+  /** @return the route the last {@link #apply} took, or null before the first */
   public Route lastRoute() { return lastRoute; }
+  /** @return how many calls took the GRAM32 route (the counters are part of {@link #state()}) */
   public long gram32Count() { return gram32Count; }
+  /** @return how many calls took the GRAM64 route */
   public long gram64Count() { return gram64Count; }
+  /** @return how many calls took the SVD route, directly or handed over from a Gram route */
   public long svdCount() { return svdCount; }
+  /** @return how many calls took the {@code NEWTON_SCHULZ} route */
   public long newtonSchulzCount() { return nsCount; }
 
   /**

@@ -18,13 +18,23 @@ package dev.egd.linalg;
  * <p>An instance holds the workspaces for one shape; {@link #apply} allocates nothing.
  */
 public final class NewtonSchulz {
+  /** The quintic's coefficients (a, b, c): X &lt;- a X + (b A + c A^2) X, those of the Muon reference. */
   public static final double A = 3.4445, B = -4.7750, C = 2.0315;
+  /** The iterations Muon uses, and the default of the Muon options. */
   public static final int DEFAULT_STEPS = 5;
 
   private final int m, n, k, steps;
   private final boolean tall; // m > n: iterate on X^T X (n x n), X <- a X + X (b A + c A^2)
   private final float[] x, y, gramA, gramB;
 
+  /**
+   * A kernel for one shape, with its workspaces.
+   *
+   * @param rows rows of the matrices, at least 1
+   * @param cols columns of the matrices, at least 1
+   * @param steps iterations of the quintic, in [1, 100]
+   * @throws dev.egd.ValidationException ({@code shape}, {@code ns_steps}) if a value is out of range
+   */
   public NewtonSchulz(int rows, int cols, int steps) {
     if (rows < 1 || cols < 1) throw new dev.egd.ValidationException("shape", "must be at least 1 x 1", rows + "x" + cols);
     if (steps < 1 || steps > 100) throw new dev.egd.ValidationException("ns_steps", "must be in [1, 100]", steps);
@@ -39,9 +49,16 @@ public final class NewtonSchulz {
     gramB = new float[k * k];
   }
 
+  /** @return the iterations each {@link #apply} runs */
   public int steps() { return steps; }
 
-  /** Writes the Newton-Schulz orthogonalisation of g (m x n, unchanged) into out (m x n). */
+  /**
+   * Writes the Newton-Schulz orthogonalisation of g (m x n, unchanged) into out (m x n).
+   * Not thread-safe (the kernel's workspaces are shared); g and out may be the same array.
+   *
+   * @param g the rows x cols matrix, row-major; read, not kept
+   * @param out receives the result, rows x cols
+   */
   public void apply(float[] g, float[] out) {
     double ss = 0;
     for (int i = 0; i < m * n; i++) ss += (double) g[i] * g[i];

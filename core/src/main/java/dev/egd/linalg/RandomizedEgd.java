@@ -16,7 +16,16 @@ import dev.egd.util.Rng;
  * <p>At r = min(m, n) it equals the exact update up to rounding. Allocates nothing per call.
  */
 public final class RandomizedEgd {
-  public enum Residual { DROP, KEEP }
+  /**
+   * What happens to the part of G outside its top-r left singular subspace: {@code DROP} discards it (the paper's
+   * formula), {@code KEEP} moves it at the slowest egalitarian rate, 1/max(s_r, floor).
+   */
+  public enum Residual {
+    /** Discard the part of G outside the top-r subspace, as the paper's formula does. */
+    DROP,
+    /** Keep it, scaled by 1/max(s_r, floor), so that every direction still moves. */
+    KEEP
+  }
 
   private final int m, n, r, l, powerIters;
   private final Residual residual;
@@ -25,8 +34,18 @@ public final class RandomizedEgd {
   private final float[] omega, ym, yn, tauM, tauN, b, s, ub, vtb, z, lastSingular;
 
   /**
+   * A kernel for one shape, with its workspaces. Singular values below the float32 rank cut-off
+   * {@code max(rows, cols) * 2^-23 * s_1} get weight 0, as in {@link ExactEgd}.
+   *
+   * @param rows rows of the matrices
+   * @param cols columns of the matrices
    * @param rank target rank r, 1 &lt;= r &lt;= min(rows, cols)
-   * @param oversample extra sketch columns (r + oversample is clipped to min(rows, cols))
+   * @param powerIters power iterations q, &gt;= 0 (the paper: 2); each costs two products with G and two QRs
+   * @param oversample extra sketch columns, &gt;= 0 (r + oversample is clipped to min(rows, cols))
+   * @param residual what to do with the rest of G
+   * @param floor the absolute floor of singular values (the paper: 1e-6)
+   * @throws dev.egd.ValidationException ({@code rank}, {@code power_iters}, {@code oversample}) if a value is out of
+   *     range
    */
   public RandomizedEgd(int rows, int cols, int rank, int powerIters, int oversample, Residual residual, float floor) {
     int kmax = Math.min(rows, cols);
@@ -55,9 +74,17 @@ public final class RandomizedEgd {
     lastSingular = new float[r];
   }
 
+  /** @return the target rank r */
   public int rank() { return r; }
 
-  /** Writes the rank-r egalitarian version of g (m x n, unchanged) into out, drawing the sketch from rng. */
+  /**
+   * Writes the rank-r egalitarian version of g (m x n, unchanged) into out, drawing the sketch from rng.
+   * Not thread-safe: one kernel per thread.
+   *
+   * @param g the rows x cols gradient, row-major; read, not kept
+   * @param out receives the update, rows x cols
+   * @param rng the source of the sketch; advanced by cols * (r + oversample) Gaussians
+   */
   public void apply(float[] g, float[] out, Rng rng) {
     rng.fillGaussian(omega, n * l, 1.0);
     float[] q = omega; // n x l
@@ -100,6 +127,10 @@ public final class RandomizedEgd {
     }
   }
 
-  /** Estimated top-r singular values of the last input, descending. */
+  /**
+   * Estimated top-r singular values of the last input, descending.
+   *
+   * @return the kernel's own array of r values, overwritten by the next {@link #apply}
+   */
   public float[] lastSingularValues() { return lastSingular; }
 }

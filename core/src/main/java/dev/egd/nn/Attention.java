@@ -44,13 +44,20 @@ public final class Attention {
     this.hd = width / heads;
   }
 
+  /** @return positions per sequence */
   public int seq() { return seq; }
 
+  /** @return the model width (of q, k, v and y) */
   public int width() { return d; }
 
+  /** @return the number of heads */
   public int heads() { return heads; }
 
-  /** width / heads. */
+  /**
+   * width / heads.
+   *
+   * @return the width of one head
+   */
   public int headDim() { return hd; }
 
   /**
@@ -59,6 +66,12 @@ public final class Attention {
    * att is written, the other rows are left as they were).
    *
    * @param scores scratch for one query's scores, at least seq floats, overwritten
+   * @param qkv the projected inputs, {@code (n * seq) x (3 * width)}
+   * @param att receives the probabilities, {@code n x heads x seq x seq}
+   * @param y receives the outputs, {@code (n * seq) x width} ({@code n x width} with lastOnly)
+   * @param n how many sequences
+   * @param lastOnly whether to compute only each sequence's last query
+   * @throws IllegalArgumentException if an array is too short for n sequences
    */
   public void forward(float[] qkv, float[] att, float[] y, int n, boolean lastOnly, float[] scores) {
     check(qkv, att, y, n, lastOnly, scores, "y");
@@ -100,6 +113,13 @@ public final class Attention {
    * {@code (n * seq) x (3 * width)} of dQkv (zeroed, then every query's contributions added).
    *
    * @param dProb scratch for one query's probability gradients, at least seq floats, overwritten
+   * @param qkv the forward pass's input
+   * @param att the forward pass's probabilities
+   * @param dY the gradient of the outputs, laid out as y
+   * @param dQkv receives the gradient of qkv, {@code (n * seq) x (3 * width)}
+   * @param n how many sequences
+   * @param lastOnly as in the forward pass
+   * @throws IllegalArgumentException if an array is too short for n sequences
    */
   public void backward(float[] qkv, float[] att, float[] dY, float[] dQkv, int n, boolean lastOnly, float[] dProb) {
     check(qkv, att, dY, n, lastOnly, dProb, "dY");

@@ -40,14 +40,24 @@ public final class Embedding {
     this.baseData = base == null ? new float[width] : base.data;
   }
 
-  /** The embedding table, {@code vocabulary x width}. */
+  /**
+   * The embedding table, {@code vocabulary x width}.
+   *
+   * @return the table tensor itself, not a copy
+   */
   public Tensor table() { return table; }
 
-  /** The base rows, {@code P x width}; null if none. */
+  /**
+   * The base rows, {@code P x width}; null if none.
+   *
+   * @return the base tensor itself, or null
+   */
   public Tensor base() { return base; }
 
+  /** @return the output width, the table's columns */
   public int width() { return width; }
 
+  /** @return the table's rows: ids are in [0, vocabulary) */
   public int vocabulary() { return table.rows; }
 
   /**
@@ -57,6 +67,10 @@ public final class Embedding {
    * ids per row, the MLP's one-hot pair, the whole row is one loop).
    *
    * @param ids {@code rows x idsPerRow} row ids of the table, each in [0, vocabulary)
+   * @param idsPerRow ids summed per output row, at least 1
+   * @param rows how many output rows to compute
+   * @param out {@code rows x width}, overwritten
+   * @param relu whether to apply the ReLU
    */
   public void forward(int[] ids, int idsPerRow, int rows, float[] out, boolean relu) {
     check(ids, idsPerRow, rows, out, "out");
@@ -100,6 +114,11 @@ public final class Embedding {
    *
    * @param dTable {@code vocabulary x width}
    * @param dBase {@code P x width}; null to skip it, and null if there is no base
+   * @param ids the forward pass's ids, {@code rows x idsPerRow}
+   * @param idsPerRow ids per row
+   * @param rows how many rows the forward pass computed
+   * @param dOut the gradient of the sums, {@code rows x width}
+   * @param accumulate whether to add to dTable and dBase rather than overwrite them
    */
   public void backward(int[] ids, int idsPerRow, int rows, float[] dOut, float[] dTable, float[] dBase, boolean accumulate) {
     check(ids, idsPerRow, rows, dOut, "dOut");
@@ -155,6 +174,14 @@ public final class Embedding {
   /**
    * {@link #backward(int[], int, int, float[], float[], float[], boolean)} with the gradients taken
    * from {@code grads} by the parameters' names (the base's only if there is a base).
+   *
+   * @param ids the forward pass's ids, {@code rows x idsPerRow}
+   * @param idsPerRow ids per row
+   * @param rows how many rows the forward pass computed
+   * @param dOut the gradient of the sums, {@code rows x width}
+   * @param grads holds the gradients under the table's and base's names
+   * @param accumulate whether to add to the gradients rather than overwrite them
+   * @throws dev.egd.ValidationException ({@code tensor}) if {@code grads} has no tensor of a parameter's name
    */
   public void backward(int[] ids, int idsPerRow, int rows, float[] dOut, ParamSet grads, boolean accumulate) {
     backward(ids, idsPerRow, rows, dOut, grads.get(table.name).data, base == null ? null : grads.get(base.name).data, accumulate);

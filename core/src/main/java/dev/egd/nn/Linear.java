@@ -36,14 +36,24 @@ public final class Linear {
     this.fanOut = weight.cols;
   }
 
-  /** The weight, {@code fanIn x fanOut}. */
+  /**
+   * The weight, {@code fanIn x fanOut}.
+   *
+   * @return the weight tensor itself, not a copy
+   */
   public Tensor weight() { return weight; }
 
-  /** The bias, {@code 1 x fanOut}; null if the layer has none. */
+  /**
+   * The bias, {@code 1 x fanOut}; null if the layer has none.
+   *
+   * @return the bias tensor itself, or null
+   */
   public Tensor bias() { return bias; }
 
+  /** @return the input width, the weight's rows */
   public int fanIn() { return fanIn; }
 
+  /** @return the output width, the weight's columns */
   public int fanOut() { return fanOut; }
 
   /**
@@ -52,6 +62,7 @@ public final class Linear {
    *
    * @param in {@code rows x fanIn}
    * @param out {@code rows x fanOut}, overwritten
+   * @param rows how many rows to compute
    */
   public void forward(float[] in, float[] out, int rows) {
     check(in, rows, fanIn, "in");
@@ -74,6 +85,8 @@ public final class Linear {
    * @param dW {@code fanIn x fanOut}
    * @param dB {@code 1 x fanOut}; null to skip it, and null if the layer has no bias
    * @param dIn {@code rows x fanIn}; null to skip the input gradient (a first layer)
+   * @param rows how many rows the forward pass computed
+   * @param accumulate whether to add to dW, dB and dIn rather than overwrite them
    */
   public void backward(float[] in, float[] dOut, int rows, float[] dW, float[] dB, float[] dIn, boolean accumulate) {
     check(in, rows, fanIn, "in");
@@ -96,6 +109,14 @@ public final class Linear {
   /**
    * {@link #backward(float[], float[], int, float[], float[], float[], boolean)} with the parameter
    * gradients taken from {@code grads} by the parameters' names (dB only if the layer has a bias).
+   *
+   * @param in the forward pass's input, {@code rows x fanIn}
+   * @param dOut the gradient of the output, {@code rows x fanOut}
+   * @param rows how many rows the forward pass computed
+   * @param grads holds the gradients under the weight's and bias's names
+   * @param dIn {@code rows x fanIn}; null to skip the input gradient
+   * @param accumulate whether to add to the gradients rather than overwrite them
+   * @throws dev.egd.ValidationException ({@code tensor}) if {@code grads} has no tensor of a parameter's name
    */
   public void backward(float[] in, float[] dOut, int rows, ParamSet grads, float[] dIn, boolean accumulate) {
     backward(in, dOut, rows, grads.get(weight.name).data, bias == null ? null : grads.get(bias.name).data, dIn, accumulate);

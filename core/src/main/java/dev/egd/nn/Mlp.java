@@ -17,9 +17,22 @@ import java.util.List;
 public final class Mlp implements Model {
   /** Hidden-layer non-linearities, as PyTorch's nn.ReLU, nn.Tanh, nn.Sigmoid and nn.GELU (exact erf form). */
   public enum Activation {
-    RELU, TANH, SIGMOID, GELU;
+    /** max(x, 0). */
+    RELU,
+    /** tanh(x). */
+    TANH,
+    /** The logistic function 1 / (1 + e^-x). */
+    SIGMOID,
+    /** x Φ(x), with Φ the standard normal CDF (the exact erf form, not the tanh approximation). */
+    GELU;
 
-    /** Parses relu, tanh, sigmoid or gelu (any case). */
+    /**
+     * Parses relu, tanh, sigmoid or gelu (any case).
+     *
+     * @param s the activation's name
+     * @return the activation
+     * @throws dev.egd.ValidationException ({@code activation}) if the name is none of these
+     */
     public static Activation parse(String s) {
       for (Activation a : values()) if (a.name().equalsIgnoreCase(s)) return a;
       throw new dev.egd.ValidationException("activation", "must be relu, tanh, sigmoid or gelu", s);
@@ -36,15 +49,29 @@ public final class Mlp implements Model {
   private final Embedding firstOnTokens; // the first layer on token (one-hot) input: rows of W1 plus b1
 
   /**
-   * @param sizes input, hidden..., output widths (at least input and output)
+   * An MLP with ReLU hidden layers and zero parameters (call an init method before training).
+   *
+   * @param sizes input, hidden..., output widths (at least input and output, each at least 1); copied
    * @param hiddenBias whether hidden layers have biases
    * @param outputBias whether the output layer has a bias
+   * @throws IllegalArgumentException if fewer than two sizes are given
+   * @throws dev.egd.ValidationException ({@code width}) if a size is below 1
    */
   public Mlp(int[] sizes, boolean hiddenBias, boolean outputBias) {
     this(sizes, hiddenBias, outputBias, Activation.RELU);
   }
 
-  /** As {@link #Mlp(int[], boolean, boolean)} with the given hidden activation. */
+  /**
+   * As {@link #Mlp(int[], boolean, boolean)} with the given hidden activation.
+   *
+   * @param sizes input, hidden..., output widths (at least input and output, each at least 1); copied
+   * @param hiddenBias whether hidden layers have biases
+   * @param outputBias whether the output layer has a bias
+   * @param act the hidden layers' non-linearity, not null
+   * @throws IllegalArgumentException if fewer than two sizes are given
+   * @throws NullPointerException if {@code act} is null
+   * @throws dev.egd.ValidationException ({@code width}) if a size is below 1
+   */
   public Mlp(int[] sizes, boolean hiddenBias, boolean outputBias, Activation act) {
     this.act = java.util.Objects.requireNonNull(act);
     if (sizes.length < 2) throw new IllegalArgumentException("an MLP needs input and output sizes");
@@ -73,13 +100,24 @@ public final class Mlp implements Model {
 
   @Override public ParamSet params() { return params; }
 
+  /** @return the number of weight layers (sizes minus one) */
+  /** @return the number of weight layers (sizes minus one) */
   public int layers() { return layers; }
+  /** @return the input width, {@code sizes[0]}: the vocabulary of a token input */
   public int inputDim() { return sizes[0]; }
   @Override public int outputDim() { return sizes[layers]; }
+  /** @return a copy of the widths, input first */
   public int[] sizes() { return sizes.clone(); }
+  /** @return the hidden layers' non-linearity */
   public Activation activation() { return act; }
 
-  /** The EGD paper's initialisation: W_l ~ N(0, 2 / fan_in), hidden biases ~ N(0, biasStd^2) (0: zero). */
+  /**
+   * The EGD paper's initialisation: W_l ~ N(0, 2 / fan_in), hidden biases ~ N(0, biasStd^2) (0: zero).
+   * Only the first layer's bias is drawn; the other biases are zeroed. Overwrites every parameter.
+   *
+   * @param rng the source of the draws, advanced
+   * @param firstBiasStd standard deviation of the first layer's bias; 0 zeroes it
+   */
   public void initHeNormal(Rng rng, double firstBiasStd) {
     for (int l = 1; l <= layers; l++) {
       rng.fillGaussian(w[l].data, w[l].size(), Math.sqrt(2.0 / sizes[l - 1]));
@@ -90,7 +128,13 @@ public final class Mlp implements Model {
     }
   }
 
-  /** PyTorch's nn.Linear default (uniform +-1/sqrt(fan_in) for weights and biases), times scale. */
+  /**
+   * PyTorch's nn.Linear default (uniform +-1/sqrt(fan_in) for weights and biases), times scale.
+   * Overwrites every parameter.
+   *
+   * @param rng the source of the draws, advanced
+   * @param scale the factor of the bound (1: PyTorch's default)
+   */
   public void initUniformFanIn(Rng rng, double scale) {
     for (int l = 1; l <= layers; l++) {
       double bound = scale / Math.sqrt(sizes[l - 1]);
@@ -104,6 +148,10 @@ public final class Mlp implements Model {
     final int maxRows;
     final float[][] h, dh; // 1..layers-1
     final float[][] dAct; // GELU only: the activation's derivative at each hidden unit, 1..layers-1
+    /**
+     * The outputs of the last forward pass and the gradient with respect to them, each {@code maxRows x outputDim};
+     * the arrays {@link #out()} and {@link #dOut()} return.
+     */
     public final float[] out, dOut;
 
     Workspace(int maxRows) {
@@ -141,7 +189,13 @@ public final class Mlp implements Model {
     backward(batch, (Workspace) ws, grads);
   }
 
-  /** Forward pass for the batch; the outputs land in ws.out (batch.size x outputDim). */
+  /**
+   * Forward pass for the batch; the outputs land in ws.out (batch.size x outputDim).
+   *
+   * @param batch the examples, tokens or dense rows of the input width
+   * @param ws this thread's buffers
+   * @throws IllegalArgumentException if the batch holds more examples than {@code ws}
+   */
   public void forward(Batch batch, Workspace ws) {
     int n = batch.size;
     if (n > ws.maxRows) throw new IllegalArgumentException("batch of " + n + " exceeds workspace of " + ws.maxRows);
@@ -184,6 +238,10 @@ public final class Mlp implements Model {
   /**
    * Backward pass after {@link #forward} on the same examples, from the output gradient in ws.dOut.
    * Overwrites grads (same layout as {@link #params()}) with the parameter gradients.
+   *
+   * @param batch the batch of the last forward pass with {@code ws}
+   * @param ws the same buffers, with {@code dOut} holding d(loss)/d(outputs)
+   * @param grads a set of the parameters' layout, every tensor overwritten
    */
   public void backward(Batch batch, Workspace ws, ParamSet grads) {
     int n = batch.size;

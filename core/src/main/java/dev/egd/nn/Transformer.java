@@ -27,6 +27,17 @@ public final class Transformer implements Model {
   private final Embedding embedding; // token rows plus the position's row
   private final Attention attention;
 
+  /**
+   * A transformer with zero parameters (call {@link #initTorchDefault} before training).
+   *
+   * @param vocab tokens in the vocabulary, at least 2
+   * @param seq positions per sequence
+   * @param width the model width d, a positive multiple of {@code heads}
+   * @param heads attention heads, at least 1
+   * @param depth blocks, at least 1
+   * @throws dev.egd.ValidationException ({@code vocabulary}, {@code heads}, {@code width}, {@code depth}) if a
+   *     value is out of range
+   */
   public Transformer(int vocab, int seq, int width, int heads, int depth) {
     if (vocab < 2) throw new dev.egd.ValidationException("vocabulary", "must have >= 2 tokens", vocab);
     dev.egd.Check.atLeast("heads", heads, 1);
@@ -85,7 +96,12 @@ public final class Transformer implements Model {
   /** The regular expression that selects every block's MLP weights (EGD's default on this model). */
   public static final String MLP_WEIGHTS = "blocks\\.\\d+\\.mlp\\.fc[12]\\.w";
 
-  /** PyTorch's default initialisation of the same modules (Embedding, LayerNorm, MultiheadAttention, Linear). */
+  /**
+   * PyTorch's default initialisation of the same modules (Embedding, LayerNorm, MultiheadAttention, Linear).
+   * Overwrites every parameter.
+   *
+   * @param rng the source of the draws, advanced
+   */
   public void initTorchDefault(Rng rng) {
     rng.fillGaussian(tokEmb.data, tokEmb.size(), 1.0);
     rng.fillGaussian(posEmb.data, posEmb.size(), 1.0);

@@ -27,10 +27,19 @@ public interface GradientTransform {
   /**
    * Allocates state for this parameter layout. Throws {@link dev.egd.ValidationException} when the
    * transform cannot run on it (a selection that matches nothing, a rank above a matrix's limit).
+   * Called again, it starts afresh on the new layout.
+   *
+   * @param params the parameters the updates are for (the transform may keep them, not copy them)
+   * @param context seed, threads and test-accuracy signal
    */
   void init(ParamSet params, InitContext context);
 
-  /** {@link #init(ParamSet, InitContext)} on one thread, with a seed for random sketches and a fresh test-accuracy signal. */
+  /**
+   * {@link #init(ParamSet, InitContext)} on one thread, with a seed for random sketches and a fresh test-accuracy signal.
+   *
+   * @param params the parameters the updates are for
+   * @param seed the seed of random sketches
+   */
   default void init(ParamSet params, long seed) {
     init(params, InitContext.of(seed));
   }
@@ -38,19 +47,35 @@ public interface GradientTransform {
   /**
    * Rewrites {@code grads} in place (same layout as {@code params}); {@code step} counts updates from
    * 0. After the last link of a chain, {@code grads} holds the update to add to {@code params}.
+   *
+   * @param grads the gradient, rewritten into the transformed gradient (or the update)
+   * @param params the parameters, read only (for weight decay, say); not changed by the transform
+   * @param step the update's index, from 0 (Adam's bias correction, warm-up)
    */
   void update(ParamSet grads, ParamSet params, long step);
 
-  /** A short description, e.g. {@code egd(W1, auto)}. */
+  /**
+   * A short description, e.g. {@code egd(W1, auto)}.
+   *
+   * @return the description, as a run's record shows it
+   */
   String describe();
 
   /**
    * Writes everything later updates depend on (moments, filters, random streams, counters), after
    * {@link #init}; a transform restored with {@link #loadState} continues bit for bit. Stateless
    * transforms write nothing.
+   *
+   * @param out where the state goes
+   * @throws IOException if writing fails
    */
   default void saveState(State.Out out) throws IOException {}
 
-  /** Restores what {@link #saveState} wrote, into a transform initialised on the same layout. */
+  /**
+   * Restores what {@link #saveState} wrote, into a transform initialised on the same layout.
+   *
+   * @param in what {@link #saveState} wrote
+   * @throws IOException if reading fails, or the state is not of this transform's layout
+   */
   default void loadState(State.In in) throws IOException {}
 }

@@ -30,16 +30,34 @@ public final class ParamSelector {
     this.parameter = parameter;
   }
 
-  /** The first weight matrix, as in the EGD paper. */
+  /**
+   * The first weight matrix, as in the EGD paper.
+   *
+   * @return a selector of the first parameter of kind {@code WEIGHT} with more than one row and column
+   */
   public static ParamSelector first() { return new ParamSelector(Rule.FIRST, "first", null, "egd_layers"); }
 
-  /** Every weight, matrices and vectors (not embeddings, biases or gains). */
+  /**
+   * Every weight, matrices and vectors (not embeddings, biases or gains).
+   *
+   * @return a selector of every parameter of kind {@code WEIGHT}
+   */
   public static ParamSelector all() { return new ParamSelector(Rule.ALL, "all", null, "egd_layers"); }
 
-  /** Every parameter of kind {@link Tensor.Kind#WEIGHT}, matrices and vectors: what L2 weight decay acts on. */
+  /**
+   * Every parameter of kind {@link Tensor.Kind#WEIGHT}, matrices and vectors: what L2 weight decay acts on.
+   *
+   * @return a selector of every weight that may select nothing
+   */
   public static ParamSelector weights() { return new ParamSelector(Rule.WEIGHTS, "weights", null, "wd"); }
 
-  /** Every parameter whose full name matches the regular expression. */
+  /**
+   * Every parameter whose full name matches the regular expression.
+   *
+   * @param regex a {@link java.util.regex.Pattern} the whole name must match, e.g. {@code W[12]}
+   * @return a selector of the parameters whose names match
+   * @throws ValidationException ({@code egd_layers}) if {@code regex} is not a valid regular expression
+   */
   public static ParamSelector matching(String regex) { return matching(regex, "egd_layers"); }
 
   private static ParamSelector matching(String regex, String parameter) {
@@ -50,22 +68,44 @@ public final class ParamSelector {
     }
   }
 
-  /** Parses {@code first}, {@code all} or a regular expression. */
+  /**
+   * Parses {@code first}, {@code all} or a regular expression.
+   *
+   * @param s {@code first}, {@code all}, or a regular expression
+   * @return the selector
+   * @throws ValidationException ({@code egd_layers}) if {@code s} is not a valid regular expression
+   */
   public static ParamSelector parse(String s) { return parse(s, "egd_layers"); }
 
-  /** Parses {@code first}, {@code all} or a regular expression given as the setting {@code parameter} (for its errors). */
+  /**
+   * Parses {@code first}, {@code all} or a regular expression given as the setting {@code parameter} (for its errors).
+   *
+   * @param s {@code first}, {@code all}, or a regular expression
+   * @param parameter the setting's name, snake case
+   * @return the selector, reporting failures as problems of {@code parameter}
+   * @throws ValidationException ({@code parameter}) if {@code s} is not a valid regular expression
+   */
   public static ParamSelector parse(String s, String parameter) {
     if (s.equals("first")) return first().as(parameter);
     if (s.equals("all")) return all().as(parameter);
     return matching(s, parameter);
   }
 
-  /** The same selection, reporting a failure to match as a problem of the named setting (default {@code egd_layers}). */
+  /**
+   * The same selection, reporting a failure to match as a problem of the named setting (default {@code egd_layers}).
+   *
+   * @param parameterName the setting's name, snake case
+   * @return a new selector with the same rule
+   */
   public ParamSelector as(String parameterName) { return new ParamSelector(rule, spec, pattern, parameterName); }
 
   /**
    * Indices of the selected tensors, in layout order. Throws a {@link ValidationException} naming the
    * candidates when a matrix selection matches nothing; {@link #weights} may select nothing.
+   *
+   * @param params the parameters to choose from
+   * @return the positions of the selected tensors, ascending
+   * @throws ValidationException if a selection other than {@link #weights} matches nothing
    */
   public int[] select(ParamSet params) {
     List<Integer> out = new ArrayList<>();
@@ -90,5 +130,6 @@ public final class ParamSelector {
     return out.stream().mapToInt(Integer::intValue).toArray();
   }
 
+  /** @return the selection as given: {@code first}, {@code all}, {@code weights} or the regular expression */
   @Override public String toString() { return spec; }
 }

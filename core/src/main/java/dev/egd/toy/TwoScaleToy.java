@@ -37,8 +37,23 @@ public final class TwoScaleToy {
    * @param egdDecay EGD's step decay γ in [½, 1)
    * @param tol converged when ||W − W*||_F &lt;= tol · ||W₀ − W*||_F, in (0, 1)
    * @param maxSteps give up after this many steps
+   * @param seed the seed of W*, the rotation P and the initial errors e
    */
   public record Settings(int dim, double m, double gdLr, double egdLr, double egdDecay, double tol, long maxSteps, long seed) {
+    /**
+     * Checks every setting.
+     *
+     * @param dim d, even, in [2, 4096]
+     * @param m &gt; 0
+     * @param gdLr in (0, 2/m)
+     * @param egdLr &gt; 0, with egdLr / (1 - egdDecay) at least {@link #MAX_INITIAL_ERROR}
+     * @param egdDecay in [½, 1)
+     * @param tol in (0, 1)
+     * @param maxSteps at least 1
+     * @param seed any value
+     * @throws ValidationException ({@code dim}, {@code m}, {@code lr}, {@code egd_lr}, {@code egd_decay}, {@code tol},
+     *     {@code max_steps}) if a value is out of range
+     */
     public Settings {
       if (dim < 2 || dim % 2 != 0 || dim > 4096) throw new ValidationException("dim", "must be even and in [2, 4096]", dim);
       Check.positive("m", m);
@@ -52,7 +67,11 @@ public final class TwoScaleToy {
       Check.atLeast("max_steps", maxSteps, 1);
     }
 
-    /** The defaults: d = 4, m = 1, GD step 1/m, EGD η₀ = ½ and γ = ½, tol 1e-3, at most 10⁷ steps. */
+    /**
+     * The defaults: d = 4, m = 1, GD step 1/m, EGD η₀ = ½ and γ = ½, tol 1e-3, at most 10⁷ steps.
+     *
+     * @return the default settings, seed 0
+     */
     public static Settings defaults() { return new Settings(4, 1.0, 1.0, 0.5, 0.5, 1e-3, 10_000_000L, 0); }
   }
 
@@ -63,6 +82,13 @@ public final class TwoScaleToy {
    * Steps to converge for one ε (-1: not within maxSteps), the relative error reached, and the bound
    * on GD's steps ln(1/tol) / (−ln(1 − η ε)): the steps after which even an error lying wholly in the
    * slow directions has shrunk by tol.
+   *
+   * @param eps the small eigenvalue ε of this run
+   * @param gdSteps GD's steps to converge, or -1 when it did not within maxSteps
+   * @param gdError GD's relative error ||W − W*||_F / ||W₀ − W*||_F when it stopped
+   * @param egdSteps EGD's steps to converge, or -1 when it did not within maxSteps
+   * @param egdError EGD's relative error when it stopped
+   * @param gdBound the bound on GD's steps, ln(1/tol) / (−ln(1 − η ε))
    */
   public record Result(double eps, long gdSteps, double gdError, long egdSteps, double egdError, double gdBound) {}
 
@@ -71,6 +97,11 @@ public final class TwoScaleToy {
   private final double[] wStar, w0, p, q;
   private final double[] e0;
 
+  /**
+   * Draws W*, the rotation P and the initial errors from the settings' seed.
+   *
+   * @param settings the toy's settings
+   */
   public TwoScaleToy(Settings settings) {
     this.s = settings;
     this.d = settings.dim();
@@ -125,7 +156,14 @@ public final class TwoScaleToy {
     return cov;
   }
 
-  /** Runs GD and EGD to tolerance for one ε in (0, m). */
+  /**
+   * Runs GD and EGD to tolerance for one ε in (0, m).
+   * Each call starts from the same W₀, so runs for several ε share their starting point.
+   *
+   * @param eps the small eigenvalue ε, in (0, m)
+   * @return steps and errors of both methods
+   * @throws ValidationException ({@code eps}) if {@code eps} is outside (0, m)
+   */
   public Result run(double eps) {
     if (!(eps > 0 && eps < s.m())) throw new ValidationException("eps", "values must be in (0, m) = (0, " + s.m() + ")", eps);
     double[] cov = covariance(eps);
@@ -191,5 +229,6 @@ public final class TwoScaleToy {
     return Math.sqrt(acc);
   }
 
+  /** @return the settings the toy was made with */
   public Settings settings() { return s; }
 }

@@ -31,6 +31,9 @@ public final class Evaluator {
   /**
    * @param layout a data set laid out as the ones to evaluate (the batches' shape comes from it)
    * @param maxSize the largest data set to be evaluated
+   * @param model the model to evaluate; its parameters are read at each call
+   * @param loss the loss to measure
+   * @param workers the threads to use (the caller closes them); one part of the set each
    */
   public Evaluator(Model model, Loss loss, Workers workers, Dataset layout, int maxSize) {
     this.model = model;
@@ -49,7 +52,14 @@ public final class Evaluator {
     for (int i = 0; i < maxSize; i++) identity[i] = i;
   }
 
-  /** The mean loss and accuracy over every example of d; the returned object is reused by the next call. */
+  /**
+   * The mean loss and accuracy over every example of d. Not thread-safe: one caller at a time.
+   *
+   * @param d a data set of the layout given at construction, at most {@code maxSize} examples
+   * @return the sums over d ({@link LossStats#meanLoss}, {@link LossStats#accuracy}); the object is reused by the
+   *     next call
+   * @throws IllegalArgumentException if d holds more than {@code maxSize} examples
+   */
   public LossStats evaluate(Dataset d) {
     if (d.size > identity.length) throw new IllegalArgumentException("data set of " + d.size + " exceeds " + identity.length);
     current = d;

@@ -29,13 +29,31 @@ import java.util.function.Consumer;
  * The logger only reads gradients and transform state, so a run gives the same bits with it or without.
  */
 public final class SpectrumLogger implements GradientObserver {
+  /** Where in the chain a spectrum was taken. */
   public enum Stage {
-    BEFORE, AFTER;
+    /** The gradient the watched transforms received. */
+    BEFORE,
+    /** What they made of it. */
+    AFTER;
 
+    /** @return {@code before} or {@code after}, as records and files name the stage */
     public String label() { return this == BEFORE ? "before" : "after"; }
   }
 
-  /** One matrix's spectrum at one step; {@code singularValues} descending, owned by the record. */
+  /**
+   * One matrix's spectrum at one step; {@code singularValues} descending, owned by the record.
+   *
+   * @param epoch the epoch the step ends, from 1
+   * @param step the optimizer step, from 0
+   * @param layer the matrix's name
+   * @param rows the matrix's rows
+   * @param cols the matrix's columns
+   * @param stage before or after the transforms
+   * @param source how the values were found: {@code egd-gram32}, {@code egd-gram64}, {@code egd-svd},
+   *     {@code egd-exact}, {@code unchanged} or {@code gram64} (see the class comment)
+   * @param singularValues min(rows, cols) values, descending
+   * @param stats their statistics
+   */
   public record Record(long epoch, long step, String layer, int rows, int cols, Stage stage, String source,
       double[] singularValues, Spectrum.Stats stats) {}
 
@@ -56,6 +74,7 @@ public final class SpectrumLogger implements GradientObserver {
    * @param layers the matrices to watch
    * @param every log at epoch 1 and every this many epochs, >= 1
    * @param stepsPerEpoch optimizer steps in one epoch
+   * @throws dev.egd.ValidationException ({@code spectrum_every}, {@code steps_per_epoch}) if a value is below 1
    */
   public SpectrumLogger(ParamSelector layers, long every, long stepsPerEpoch) {
     if (every < 1) throw new dev.egd.ValidationException("spectrum_every", "must be >= 1 (epochs)", every);
@@ -65,16 +84,27 @@ public final class SpectrumLogger implements GradientObserver {
     this.stepsPerEpoch = stepsPerEpoch;
   }
 
-  /** Where records go (on the training thread, on logging steps only). */
+  /**
+   * Where records go (on the training thread, on logging steps only).
+   *
+   * @param sink receives every record; replaces the previous sink (the default drops them)
+   * @return this logger
+   */
   public SpectrumLogger sink(Consumer<Record> sink) {
     this.sink = sink;
     return this;
   }
 
+  /** @return the selection of matrices watched */
   public ParamSelector layers() { return layers; }
+  /** @return the logging interval, in epochs */
   public long every() { return every; }
 
-  /** Names of the watched matrices once initialised (the order of the records). */
+  /**
+   * Names of the watched matrices once initialised (the order of the records).
+   *
+   * @return the names, or an empty list before init
+   */
   public List<String> layerNames() { return names == null ? List.of() : List.of(names); }
 
   @Override public void init(ParamSet params, List<GradientTransform> watched) {

@@ -20,8 +20,29 @@ import dev.egd.ValidationException;
  */
 public record TrainSettings(long epochs, int batch, double target, long stopAfter, int threads, long seed,
     boolean dropLast, TrainMetrics trainMetrics, long evalEvery) {
-  public enum TrainMetrics { FULL, RUNNING }
+  /** How the training loss and accuracy of an evaluation are measured. */
+  public enum TrainMetrics {
+    /** The whole training set is evaluated at every evaluation. */
+    FULL,
+    /** The training batches since the last evaluation are averaged (as the Grokfast code reports them). */
+    RUNNING
+  }
 
+  /**
+   * Checks the settings.
+   *
+   * @param epochs at least 1
+   * @param batch at least 1
+   * @param target in (0, 1]
+   * @param stopAfter negative to run to the cap
+   * @param threads in [1, 256]
+   * @param seed any value
+   * @param dropLast whether to drop the last partial batch
+   * @param trainMetrics how training metrics are measured
+   * @param evalEvery &gt;= 0
+   * @throws ValidationException ({@code epochs}, {@code batch}, {@code target}, {@code threads}, {@code eval_every})
+   *     if a value is out of range
+   */
   public TrainSettings {
     Check.atLeast("epochs", epochs, 1);
     Check.atLeast("batch", batch, 1);
@@ -30,7 +51,17 @@ public record TrainSettings(long epochs, int batch, double target, long stopAfte
     if (evalEvery < 0) throw new ValidationException("eval_every", "must be >= 0 (0: every epoch)", evalEvery);
   }
 
-  /** The EGD paper's loop: last partial batch dropped, full train evaluation after every epoch. */
+  /**
+   * The EGD paper's loop: last partial batch dropped, full train evaluation after every epoch.
+   *
+   * @param epochs epoch cap, at least 1
+   * @param batch minibatch size, at least 1
+   * @param target test accuracy to exceed, in (0, 1]
+   * @param stopAfter stop this many epochs after the target is first reached; negative: run to the cap
+   * @param threads Java threads, in [1, 256]
+   * @param seed seed for initialisation, shuffling and random sketches
+   * @throws ValidationException if a value is out of range
+   */
   public TrainSettings(long epochs, int batch, double target, long stopAfter, int threads, long seed) {
     this(epochs, batch, target, stopAfter, threads, seed, true, TrainMetrics.FULL, 0);
   }

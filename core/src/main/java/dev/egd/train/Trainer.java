@@ -61,6 +61,16 @@ public final class Trainer {
   private Workers workers;
   private TrainerState state;
 
+  /**
+   * A trainer for one run; {@link #run} initialises the transform on the model's parameters, which it trains in place.
+   *
+   * @param model the model; its parameters are updated in place and should be initialised
+   * @param loss the training loss, also what evaluations measure
+   * @param data the training and test sets
+   * @param transform the gradient transform, ending in an optimizer
+   * @param settings the loop's settings
+   * @throws ValidationException ({@code batch}) if the batch is larger than the training set
+   */
   public Trainer(Model model, Loss loss, Split data, GradientTransform transform, TrainSettings settings) {
     this.model = model;
     this.loss = loss;
@@ -71,15 +81,31 @@ public final class Trainer {
       throw new ValidationException("batch", "must be in [1, " + data.train().size + "] (the training set size)", settings.batch());
   }
 
-  /** Optimizer steps in one epoch over {@code trainSize} examples. */
+  /**
+   * Optimizer steps in one epoch over {@code trainSize} examples.
+   *
+   * @param trainSize training examples
+   * @param batch the minibatch size, at least 1
+   * @param dropLast whether the last partial batch is dropped
+   * @return {@code trainSize / batch}, rounded down when dropping the last batch, else up
+   */
   public static int stepsPerEpoch(int trainSize, int batch, boolean dropLast) {
     return dropLast ? trainSize / batch : (trainSize + batch - 1) / batch;
   }
 
-  /** Asks a running {@link #run} to stop at its next evaluation; it returns with status interrupted. */
+  /**
+   * Asks a running {@link #run} to stop at its next evaluation; it returns with status interrupted.
+   * Safe to call from any thread.
+   */
   public void requestStop() { stopRequested = true; }
 
-  /** After {@link #requestStop}: waits up to the given time for {@link #run} to return; true if it did. */
+  /**
+   * After {@link #requestStop}: waits up to the given time for {@link #run} to return; true if it did.
+   *
+   * @param millis the longest to wait, in milliseconds
+   * @return whether {@link #run} has returned
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
   public boolean awaitFinish(long millis) throws InterruptedException {
     return finished.await(millis, TimeUnit.MILLISECONDS);
   }
@@ -88,12 +114,30 @@ public final class Trainer {
    * Makes the next {@link #run} continue from a checkpoint written by this trainer's configuration:
    * parameters, transform state, shuffling stream, position in the epoch, metrics and milestones. The
    * continued run ends bit-identical to one never interrupted (same seed and thread count).
+   *
+   * @param checkpoint bytes a {@link Checkpoints#save} received; copied
    */
   public void resumeFrom(byte[] checkpoint) { this.resumeFrom = checkpoint.clone(); }
 
+  /**
+   * Runs without checkpoints: {@code run(listener, null)}.
+   *
+   * @param listener told of every evaluation and of the end
+   * @return how the run ended
+   */
   public RunResult run(TrainListener listener) { return run(listener, null); }
 
-  /** Runs, saving checkpoints at evaluations when they are due and whenever a stop was requested. */
+  /**
+   * Runs, saving checkpoints at evaluations when they are due and whenever a stop was requested.
+   * Blocks until the run ends; divergence ends it with status {@code diverged} rather than an exception. One run at a
+   * time per trainer.
+   *
+   * @param listener told of every evaluation and of the end, on this thread
+   * @param checkpoints where checkpoints go, or null for none
+   * @return how the run ended
+   * @throws java.io.UncheckedIOException if saving a checkpoint fails, or a resumed checkpoint does not match this run
+   * @throws ValidationException if the transform cannot run on the model's parameters
+   */
   public RunResult run(TrainListener listener, Checkpoints checkpoints) {
     try (Workers w = new Workers(settings.threads())) {
       workers = w;

@@ -13,7 +13,13 @@ import java.util.Map;
 public final class Json {
   private Json() {}
 
-  /** The value as indented JSON text. */
+  /**
+   * The value as indented JSON text.
+   *
+   * @param value a {@code Map} (keys written with {@code String.valueOf}), {@code Collection}, {@code double[]},
+   *     {@code long[]}, {@code int[]}, String, Number, Boolean or null, nested to any depth
+   * @return the JSON text, two-space indented, without a trailing newline
+   */
   public static String write(Object value) {
     StringBuilder sb = new StringBuilder();
     write(sb, value, 0);
@@ -92,7 +98,13 @@ public final class Json {
     sb.append('"');
   }
 
-  /** Parses JSON text; throws IllegalArgumentException with the position of the first error. */
+  /**
+   * Parses one JSON value (surrounding white space allowed, nothing after it).
+   *
+   * @param text the JSON text
+   * @return the value as the types listed in the class comment
+   * @throws IllegalArgumentException if the text is not JSON, with the position of the first error
+   */
   public static Object parse(String text) {
     Reader r = new Reader(text);
     r.space();

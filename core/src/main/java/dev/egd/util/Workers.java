@@ -33,12 +33,25 @@ public final class Workers implements AutoCloseable {
     }
   }
 
-  /** A group of one: the caller runs every task itself. */
+  /**
+   * A group of one: the caller runs every task itself.
+   *
+   * @return a group of size 1, which starts no thread
+   */
   public static Workers single() { return new Workers(1); }
 
+  /** @return the number of shards each {@link #run} calls the task for, the caller's included */
   public int size() { return n; }
 
-  /** Runs task(i) for every shard i in [0, n) and returns when all are done. */
+  /**
+   * Runs task(i) for every shard i in [0, n) and returns when all are done. The calling thread runs shard 0, the
+   * group's threads the others. One caller at a time: the group is not reentrant and not for concurrent callers, and
+   * it must not be used after {@link #close()}.
+   *
+   * @param task what each shard does, given its index; it must be safe to call from n threads at once
+   * @throws RuntimeException the caller's own failure first, else one of the other shards' (an Error is rethrown as
+   *     it is, a checked exception wrapped); all shards have finished either way
+   */
   public void run(IntConsumer task) {
     if (n == 1) {
       task.accept(0);
@@ -79,6 +92,7 @@ public final class Workers implements AutoCloseable {
     }
   }
 
+  /** Stops the group's threads (they are daemons, so a group never closed does not keep the JVM alive). Idempotent. */
   @Override public void close() {
     closed = true;
     for (Thread t : threads) LockSupport.unpark(t);
