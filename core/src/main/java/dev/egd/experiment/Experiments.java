@@ -11,6 +11,7 @@ import dev.egd.optim.Transforms;
 import dev.egd.train.SpectrumLogger;
 import dev.egd.train.TrainSettings;
 import dev.egd.train.Trainer;
+import dev.egd.train.TrainingLoop;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -223,7 +224,7 @@ public final class Experiments {
       ParamSelector layers = ParamSelector.parse(spec, c.has(RunConfig.SPECTRUM_LAYERS) ? "spectrum_layers" : "egd_layers");
       layers.select(params);
       spectrum = new SpectrumLogger(layers, c.require(RunConfig.SPECTRUM_EVERY),
-          Trainer.stepsPerEpoch(trainSize, c.require(RunConfig.BATCH), c.require(RunConfig.DROP_LAST)));
+          TrainingLoop.stepsPerEpoch(trainSize, c.require(RunConfig.BATCH), c.require(RunConfig.DROP_LAST)));
     } else {
       for (Setting<?> s : List.of(RunConfig.SPECTRUM_EVERY, RunConfig.SPECTRUM_LAYERS, RunConfig.SPECTRUM_K))
         if (c.has(s)) throw ValidationException.of(s.name(), "needs {log_spectrum}");

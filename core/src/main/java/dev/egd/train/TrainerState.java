@@ -1,8 +1,6 @@
 package dev.egd.train;
 
 import dev.egd.nn.LossStats;
-import dev.egd.nn.ParamSet;
-import dev.egd.optim.GradientTransform;
 import dev.egd.util.Rng;
 import dev.egd.util.State;
 import java.io.ByteArrayInputStream;
@@ -42,13 +40,13 @@ final class TrainerState {
   TrainerState(int trainSize, long seed) {
     order = new int[trainSize];
     for (int i = 0; i < trainSize; i++) order[i] = i;
-    shuffle = new Rng(seed, Trainer.STREAM_SHUFFLE);
+    shuffle = new Rng(seed, TrainingLoop.STREAM_SHUFFLE);
   }
 
   EpochRecord last() { return history.isEmpty() ? null : history.get(history.size() - 1); }
 
   /** The whole checkpoint: this state at {@code secondsNow} of wall time, the parameters and the transform state. */
-  byte[] checkpoint(double secondsNow, ParamSet params, GradientTransform transform) throws IOException {
+  byte[] checkpoint(double secondsNow, TrainingLoop.Steps steps) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     State.Out out = new State.Out(bytes);
     out.tag(MAGIC).i32(VERSION);
@@ -64,17 +62,14 @@ final class TrainerState {
     if (epochsToTarget != null) out.i64(epochsToTarget).i64(stepsToTarget).f64(secondsToTarget);
     out.f64(secondsNow).f64(initialWeightNorm);
     for (long v : phaseNanos) out.i64(v);
-    out.tag("params");
-    for (int i = 0; i < params.count(); i++) out.floats(params.get(i).data);
-    out.tag("transform");
-    transform.saveState(out);
+    steps.saveState(out);
     out.tag("end");
     out.flush();
     return bytes.toByteArray();
   }
 
   /** Reads a {@link #checkpoint} into this state, the parameters and the transform (all of this run's layout). */
-  void restore(byte[] checkpoint, ParamSet params, GradientTransform transform) throws IOException {
+  void restore(byte[] checkpoint, TrainingLoop.Steps steps) throws IOException {
     State.In in = new State.In(new ByteArrayInputStream(checkpoint));
     in.tag(MAGIC);
     if (in.i32() != VERSION) throw new IOException("checkpoint written by another egd version");
@@ -101,10 +96,7 @@ final class TrainerState {
     secondsBefore = in.f64();
     initialWeightNorm = in.f64();
     for (int i = 0; i < phaseNanos.length; i++) phaseNanos[i] = in.i64();
-    in.tag("params");
-    for (int i = 0; i < params.count(); i++) in.floatsInto(params.get(i).data);
-    in.tag("transform");
-    transform.loadState(in);
+    steps.loadState(in);
     in.tag("end");
   }
 }

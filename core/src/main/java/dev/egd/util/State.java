@@ -105,6 +105,19 @@ public final class State {
     }
 
     /**
+     * A block of bytes after its length, for state another format writes (an engine's optimizer).
+     *
+     * @param b the bytes
+     * @return this writer
+     * @throws IOException if the stream fails
+     */
+    public Out bytes(byte[] b) throws IOException {
+      out.writeInt(b.length);
+      out.write(b);
+      return this;
+    }
+
+    /**
      * Bytes another Out wrote, copied as they are (no length: the reader reads them as that Out's fields).
      *
      * @param b the bytes, written as they are
@@ -208,6 +221,20 @@ public final class State {
     public void intsInto(int[] a) throws IOException {
       length(a.length, "int array");
       for (int i = 0; i < a.length; i++) a[i] = in.readInt();
+    }
+
+    /**
+     * Reads a block {@link Out#bytes} wrote.
+     *
+     * @return the bytes
+     * @throws IOException if the stream ends early or the length is negative
+     */
+    public byte[] bytes() throws IOException {
+      int n = length(-1, "byte block");
+      if (n < 0) throw new IOException("checkpoint is damaged: a byte block of length " + n);
+      byte[] b = new byte[n];
+      in.readFully(b);
+      return b;
     }
 
     /**

@@ -33,10 +33,10 @@ import dev.egd.optim.EgdOptions;
 import dev.egd.optim.RandomizedEgdOptions;
 import dev.egd.optim.SwitchOffMode;
 import dev.egd.train.Checkpoints;
-import dev.egd.train.EpochRecord;
 import dev.egd.train.RunResult;
 import dev.egd.train.TrainListener;
 import dev.egd.train.TrainSettings;
+import dev.egd.train.TrainingLoop;
 import dev.egd.util.Rng;
 import dev.egd.util.State;
 import java.io.ByteArrayInputStream;
@@ -53,21 +53,20 @@ import java.util.Map;
 
 /**
  * One run of {@link DjlEngine}: the MNIST MLP or CNN in DJL, trained by {@link EgdOptimizer} around
- * DJL's Adam/AdamW/SGD, in a loop with the semantics of egd's own {@code dev.egd.train.Trainer}: the
- * same shuffle stream and order of batches (so the MLP sees the batches egd's engine does for the
- * seed), the last partial batch dropped or kept, evaluation every epoch or every N steps (and after
- * the final step), full or running train metrics, the switch-off told the test accuracy after every
- * evaluation, milestones (first evaluation above the target), stop_after, the divergence rules (a
- * non-finite loss, a failed decomposition, non-finite parameters, and the blow-up rule of
- * {@code Trainer.BLOW_UP}), and checkpoints at evaluations that resume bit for bit.
+ * DJL's Adam/AdamW/SGD on egd's own schedule, {@link TrainingLoop}: the same shuffle stream and order
+ * of batches as egd's engine (so the MLP sees the batches egd's engine does for the seed), the same
+ * evaluations, milestones, stop rules, divergence and blow-up rules, and checkpoints that resume bit
+ * for bit. This class supplies the steps: DJL's forward and backward, the optimizer's update, and
+ * egd's losses to measure.
  */
 final class DjlTrainingRun implements TrainingRun {
-  /** egd's random streams: the initialisation's (Experiments) and the shuffle's (Trainer), so a seed means the same on both engines. */
-  static final long STREAM_INIT = 0x1A17L, STREAM_SHUFFLE = 0x5417L;
+  /** egd's initialisation stream (Experiments'), so a seed means the same weights on both engines (the shuffle is TrainingLoop's). */
+  static final long STREAM_INIT = 0x1A17L;
   /** Rows evaluated at a time. */
   static final int EVAL_BLOCK = 1000;
-  static final String MAGIC = "egd-djl-run-checkpoint";
-  static final int VERSION = 1;
+  /** The engine's part of a checkpoint (after the loop's position and records). */
+  static final String STATE = "egd-djl-run-state";
+  static final int VERSION = 2;
 
   private final RunConfig config;
   private final TrainSettings settings;
@@ -278,7 +277,11 @@ final class DjlTrainingRun implements TrainingRun {
 
   @Override public void resumeFrom(byte[] checkpoint) { this.resumeFrom = checkpoint.clone(); }
 
-  @Override public void requestStop() { stopRequested = true; }
+  @Override public void requestStop() {
+    stopRequested = true;
+    TrainingLoop l = loop;
+    if (l != null) l.requestStop();
+  }
 
   /** The settings that decide the results, in the order egd's engine records them (the CNN's fixed sizes left out). */
   static Map<String, Object> record(RunConfig c) {
@@ -316,28 +319,12 @@ final class DjlTrainingRun implements TrainingRun {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // the loop (egd's Trainer, step for step)
+  // the steps, on egd's schedule (dev.egd.train.TrainingLoop)
 
-  /** Where the run is: what TrainerState holds in egd's engine. */
-  private static final class Position {
-    long epoch, step, evaluations;
-    int nextBatch;
-    int[] order;
-    Rng shuffle;
-    final LossStats sinceEvaluation = new LossStats();
-    final List<EpochRecord> history = new ArrayList<>();
-    Long epochsToTarget, stepsToTarget;
-    Double secondsToTarget;
-    double initialWeightNorm = Double.NaN, secondsBefore;
-    final long[] phaseNanos = new long[4];
-
-    EpochRecord last() { return history.isEmpty() ? null : history.get(history.size() - 1); }
-  }
-
-  private Position pos;
   private Batch batch, evalBatch;
   private int[] identity;
   private float[] oneHot;
+  private volatile TrainingLoop loop;
 
   @Override public RunResult run(TrainListener listener, Checkpoints checkpoints) {
     synchronized (this) {
@@ -345,7 +332,18 @@ final class DjlTrainingRun implements TrainingRun {
       used = true;
     }
     try {
-      return loop(listener, checkpoints);
+      long t0 = System.nanoTime();
+      Torch.threads(threads);
+      Dataset train = split.train(), test = split.test();
+      batch = train.newBatch(settings.batch());
+      evalBatch = train.newBatch(EVAL_BLOCK);
+      identity = new int[Math.max(train.size, test.size)];
+      for (int i = 0; i < identity.length; i++) identity[i] = i;
+      oneHot = new float[settings.batch() * 10];
+      TrainingLoop l = new TrainingLoop(settings, split, new Steps());
+      loop = l;
+      if (stopRequested) l.requestStop();
+      return l.run(listener, checkpoints, resumeFrom, t0);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -355,272 +353,101 @@ final class DjlTrainingRun implements TrainingRun {
     }
   }
 
-  private RunResult loop(TrainListener listener, Checkpoints checkpoints) throws IOException {
-    long t0 = System.nanoTime();
-    Torch.threads(threads);
-    Dataset train = split.train(), test = split.test();
-    batch = train.newBatch(settings.batch());
-    evalBatch = train.newBatch(EVAL_BLOCK);
-    identity = new int[Math.max(train.size, test.size)];
-    for (int i = 0; i < identity.length; i++) identity[i] = i;
-    oneHot = new float[settings.batch() * 10];
-    pos = new Position();
-    pos.order = new int[train.size];
-    for (int i = 0; i < train.size; i++) pos.order[i] = i;
-    pos.shuffle = new Rng(settings.seed(), STREAM_SHUFFLE);
-    if (resumeFrom != null) {
-      restore(resumeFrom);
-      EpochRecord last = pos.last();
-      if (last != null) optimizer.reportTestAccuracy(last.testAcc(), last.epoch());
-      listener.onResume(List.copyOf(pos.history));
-    } else {
-      pos.initialWeightNorm = weightNorm();
-    }
-    double setup = (System.nanoTime() - t0) / 1e9;
-    long start = System.nanoTime() - (long) (pos.secondsBefore * 1e9);
-    int stepsPerEpoch = settings.dropLast() ? train.size / settings.batch() : (train.size + settings.batch() - 1) / settings.batch();
-    String status = "completed", message = null;
-    run:
-    while (pos.epoch < settings.epochs()) {
-      if (pos.nextBatch == 0) pos.shuffle.shuffle(pos.order, pos.order.length);
-      for (int b = pos.nextBatch; b < stepsPerEpoch; b++) {
-        double batchLoss;
-        try {
-          batchLoss = step(train, b * settings.batch(), Math.min(settings.batch(), train.size - b * settings.batch()));
-        } catch (ArithmeticException e) {
-          status = "diverged";
-          message = "the transforms failed at epoch " + (pos.epoch + 1) + ", step " + (pos.step + 1) + " (" + e.getMessage()
-              + "): the gradient is no longer finite; stopped, metrics so far kept";
-          break run;
+  /** DJL's forward and backward, EgdOptimizer and the wrapped optimizer's update; egd's losses measure. */
+  private final class Steps implements TrainingLoop.Steps {
+    /** One optimizer step on the examples order[from .. from + rows): forward, loss, backward, EgdOptimizer and the inner update. */
+    @Override public double step(long index, int[] order, int from, int rows, LossStats running, long[] phaseNanos) {
+      long c0 = System.nanoTime();
+      split.train().gather(order, from, rows, batch);
+      LossStats st = new LossStats();
+      try (NDManager m = model.getNDManager().newSubManager()) {
+        NDArray x = inputs(m, batch);
+        java.util.Arrays.fill(oneHot, 0, rows * 10, 0f);
+        for (int r = 0; r < rows; r++) oneHot[r * 10 + batch.labels[r]] = 1f;
+        NDArray y = m.create(FloatBuffer.wrap(oneHot, 0, rows * 10), new Shape(rows, 10));
+        float[] out;
+        try (GradientCollector gc = trainer.newGradientCollector()) {
+          NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();
+          NDArray l = djlLoss.evaluate(new NDList(y), new NDList(pred));
+          out = pred.toFloatArray();
+          gc.backward(l);
         }
-        if (!Double.isFinite(batchLoss)) {
-          status = "diverged";
-          message = "loss became " + batchLoss + " at epoch " + (pos.epoch + 1) + ", step " + (pos.step + 1) + "; stopped, metrics so far kept";
-          break run;
-        }
-        boolean epochEnd = b == stepsPerEpoch - 1;
-        if (epochEnd) pos.epoch++;
-        boolean finalStep = epochEnd && pos.epoch == settings.epochs();
-        boolean evalPoint = settings.evalEvery() > 0 ? pos.step % settings.evalEvery() == 0 || finalStep : epochEnd;
-        if (!evalPoint) continue;
-        pos.nextBatch = epochEnd ? 0 : b + 1;
-        long evalEpoch = epochEnd ? pos.epoch : pos.epoch + 1;
-        if (!parametersFinite()) {
-          status = "diverged";
-          message = "parameters became non-finite in epoch " + evalEpoch + "; stopped, metrics so far kept";
-          break run;
-        }
-        EpochRecord r = evaluate(evalEpoch, start, listener);
-        boolean complete = pos.epochsToTarget != null && settings.stopAfter() >= 0 && evalEpoch - pos.epochsToTarget >= settings.stopAfter();
-        String blowUp = blowUp(r);
-        boolean diverged = !Double.isFinite(r.trainLoss()) || blowUp != null;
-        if (checkpoints != null && !diverged && !complete && !finalStep && (stopRequested || checkpoints.due(pos.evaluations))) {
-          checkpoints.save(checkpoint((System.nanoTime() - start) / 1e9));
-        }
-        if (diverged) {
-          status = "diverged";
-          message = (blowUp != null ? blowUp : "training loss became " + r.trainLoss()) + " at epoch " + evalEpoch + "; stopped, metrics so far kept";
-        } else if (complete) {
-          status = "stopped-after-target";
-        } else if (stopRequested) {
-          status = "interrupted";
-          message = "stopped on request after epoch " + evalEpoch;
-        } else {
-          continue;
-        }
-        break run;
+        egdLoss.evaluate(out, 10, batch, null, 0f, st);
+        if (!Double.isFinite(st.lossSum)) return st.lossSum;
+        long c1 = System.nanoTime(), tr = optimizer.transformNanos();
+        trainer.step();
+        long c2 = System.nanoTime(), transform = optimizer.transformNanos() - tr;
+        phaseNanos[0] += c1 - c0;
+        phaseNanos[1] += transform;
+        phaseNanos[2] += c2 - c1 - transform;
       }
-      pos.nextBatch = 0;
+      running.add(st);
+      return st.lossSum;
     }
-    return finish(listener, status, message, start, setup);
-  }
 
-  /** egd's blow-up rule ({@code Trainer.BLOW_UP}), or null. */
-  private String blowUp(EpochRecord r) {
-    double limit = dev.egd.train.Trainer.BLOW_UP;
-    double firstLoss = pos.history.get(0).trainLoss();
-    if (pos.initialWeightNorm > 0 && r.weightNorm() > limit * pos.initialWeightNorm)
-      return String.format(Locale.ROOT, "the weights' norm grew to %.3g, over %.0e times its start (%.3g)", r.weightNorm(), limit, pos.initialWeightNorm);
-    if (Double.isFinite(firstLoss) && r.trainLoss() > limit * Math.max(1, firstLoss))
-      return String.format(Locale.ROOT, "the training loss grew to %.3g, over %.0e times its first value (%.3g)", r.trainLoss(), limit, firstLoss);
-    return null;
-  }
-
-  /** One optimizer step on the examples order[from .. from + rows): forward, loss, backward, EgdOptimizer and the inner update. */
-  private double step(Dataset train, int from, int rows) {
-    long c0 = System.nanoTime();
-    train.gather(pos.order, from, rows, batch);
-    LossStats st = new LossStats();
-    try (NDManager m = model.getNDManager().newSubManager()) {
-      NDArray x = inputs(m, batch);
-      java.util.Arrays.fill(oneHot, 0, rows * 10, 0f);
-      for (int r = 0; r < rows; r++) oneHot[r * 10 + batch.labels[r]] = 1f;
-      NDArray y = m.create(FloatBuffer.wrap(oneHot, 0, rows * 10), new Shape(rows, 10));
-      float[] out;
-      try (GradientCollector gc = trainer.newGradientCollector()) {
-        NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();
-        NDArray l = djlLoss.evaluate(new NDList(y), new NDList(pred));
-        out = pred.toFloatArray();
-        gc.backward(l);
+    /** Loss and accuracy of the model on all of d, as egd's losses define them, in blocks of {@link #EVAL_BLOCK} rows. */
+    @Override public LossStats evaluate(Dataset d) {
+      LossStats st = new LossStats();
+      for (int off = 0; off < d.size; off += EVAL_BLOCK) {
+        int n = Math.min(EVAL_BLOCK, d.size - off);
+        d.gather(identity, off, n, evalBatch);
+        try (NDManager m = model.getNDManager().newSubManager()) {
+          float[] out = trainer.evaluate(new NDList(inputs(m, evalBatch))).singletonOrThrow().toFloatArray();
+          egdLoss.evaluate(out, 10, evalBatch, null, 0f, st);
+        }
       }
-      egdLoss.evaluate(out, 10, batch, null, 0f, st);
-      if (!Double.isFinite(st.lossSum)) return st.lossSum;
-      long c1 = System.nanoTime(), tr = optimizer.transformNanos();
-      trainer.step();
-      long c2 = System.nanoTime(), transform = optimizer.transformNanos() - tr;
-      pos.phaseNanos[0] += c1 - c0;
-      pos.phaseNanos[1] += transform;
-      pos.phaseNanos[2] += c2 - c1 - transform;
+      return st;
     }
-    pos.sinceEvaluation.add(st);
-    pos.step++;
-    return st.lossSum;
+
+    /** The Euclidean norm of the weights (not the biases), as egd's engine measures it. */
+    @Override public double weightNorm() {
+      double acc = 0;
+      for (Parameter p : params) {
+        if (p.getType() != Parameter.Type.WEIGHT) continue;
+        for (float v : p.getArray().toFloatArray()) acc += (double) v * v;
+      }
+      return Math.sqrt(acc);
+    }
+
+    @Override public boolean parametersFinite() {
+      for (Parameter p : params) for (float v : p.getArray().toFloatArray()) if (!Float.isFinite(v)) return false;
+      return true;
+    }
+
+    @Override public boolean reportTestAccuracy(double testAccuracy, long epoch) { return optimizer.reportTestAccuracy(testAccuracy, epoch); }
+
+    @Override public Map<String, Object> stats() { return optimizer.stats(); }
+
+    /** The parameters by name, then EgdOptimizer's state (the transforms' and the wrapped optimizer's). */
+    @Override public void saveState(State.Out out) throws IOException {
+      out.tag(STATE).i32(VERSION);
+      out.tag("params").i32(params.size());
+      for (int i = 0; i < params.size(); i++) out.str(paramNames.get(i)).floats(params.get(i).getArray().toFloatArray());
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      optimizer.save(bytes);
+      out.tag("optimizer").bytes(bytes.toByteArray());
+    }
+
+    @Override public void loadState(State.In in) throws IOException {
+      in.tag(STATE);
+      if (in.i32() != VERSION) throw new IOException("checkpoint written by another egd-djl version");
+      in.tag("params");
+      if (in.i32() != params.size()) throw new IOException("checkpoint does not match this run: another number of parameters");
+      for (int i = 0; i < params.size(); i++) {
+        String name = in.str();
+        if (!name.equals(paramNames.get(i))) throw new IOException("checkpoint does not match this run: parameter " + name + " where " + paramNames.get(i) + " was expected");
+        NDArray a = params.get(i).getArray();
+        float[] v = new float[Math.toIntExact(a.size())];
+        in.floatsInto(v);
+        a.set(v);
+      }
+      in.tag("optimizer");
+      optimizer.load(new ByteArrayInputStream(in.bytes()));
+    }
   }
 
   private NDArray inputs(NDManager m, Batch b) {
     Shape s = cnn ? new Shape(b.size, 1, 28, 28) : new Shape(b.size, 784);
     return m.create(FloatBuffer.wrap(b.inputs, 0, b.size * 784), s);
-  }
-
-  /** Loss and accuracy of the model on all of d, as egd's losses define them, in blocks of {@link #EVAL_BLOCK} rows. */
-  private LossStats evaluate(Dataset d) {
-    LossStats st = new LossStats();
-    for (int off = 0; off < d.size; off += EVAL_BLOCK) {
-      int n = Math.min(EVAL_BLOCK, d.size - off);
-      d.gather(identity, off, n, evalBatch);
-      try (NDManager m = model.getNDManager().newSubManager()) {
-        float[] out = trainer.evaluate(new NDList(inputs(m, evalBatch))).singletonOrThrow().toFloatArray();
-        egdLoss.evaluate(out, 10, evalBatch, null, 0f, st);
-      }
-    }
-    return st;
-  }
-
-  private EpochRecord evaluate(long evalEpoch, long start, TrainListener listener) {
-    long e0 = System.nanoTime();
-    double trainLoss, trainAcc;
-    if (settings.trainMetrics() == TrainSettings.TrainMetrics.RUNNING) {
-      trainLoss = pos.sinceEvaluation.meanLoss();
-      trainAcc = pos.sinceEvaluation.accuracy();
-    } else {
-      LossStats t = evaluate(split.train());
-      trainLoss = t.meanLoss();
-      trainAcc = t.accuracy();
-    }
-    pos.sinceEvaluation.clear();
-    double weightNorm = weightNorm();
-    LossStats t = evaluate(split.test());
-    double testLoss = t.meanLoss(), testAcc = t.accuracy();
-    pos.phaseNanos[3] += System.nanoTime() - e0;
-    double seconds = (System.nanoTime() - start) / 1e9;
-    boolean active = optimizer.reportTestAccuracy(testAcc, evalEpoch);
-    EpochRecord r = new EpochRecord(evalEpoch, pos.step, trainLoss, trainAcc, testLoss, testAcc, weightNorm, seconds, active);
-    pos.history.add(r);
-    if (pos.epochsToTarget == null && testAcc > settings.target()) {
-      pos.epochsToTarget = evalEpoch;
-      pos.stepsToTarget = pos.step;
-      pos.secondsToTarget = seconds;
-    }
-    pos.evaluations++;
-    listener.onEpoch(r);
-    return r;
-  }
-
-  /** The Euclidean norm of the weights (not the biases), as egd's engine measures it. */
-  private double weightNorm() {
-    double acc = 0;
-    for (Parameter p : params) {
-      if (p.getType() != Parameter.Type.WEIGHT) continue;
-      for (float v : p.getArray().toFloatArray()) acc += (double) v * v;
-    }
-    return Math.sqrt(acc);
-  }
-
-  private boolean parametersFinite() {
-    for (Parameter p : params) for (float v : p.getArray().toFloatArray()) if (!Float.isFinite(v)) return false;
-    return true;
-  }
-
-  private RunResult finish(TrainListener listener, String status, String message, long start, double setup) {
-    double totalSeconds = (System.nanoTime() - start) / 1e9;
-    Map<String, Double> phases = new LinkedHashMap<>();
-    phases.put("forward_backward", pos.phaseNanos[0] / 1e9);
-    phases.put("transform", pos.phaseNanos[1] / 1e9);
-    phases.put("update", pos.phaseNanos[2] / 1e9);
-    phases.put("evaluation", pos.phaseNanos[3] / 1e9);
-    RunResult result = new RunResult(status, message, pos.epoch, pos.step, pos.epochsToTarget, pos.stepsToTarget, pos.secondsToTarget, settings.target(),
-        pos.last(), totalSeconds, pos.epoch == 0 ? Double.NaN : totalSeconds / pos.epoch, setup, pos.history, optimizer.stats(), phases);
-    listener.onFinish(result);
-    return result;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // checkpoints
-
-  /** The loop's position and records, the parameters by name, then EgdOptimizer's state (transforms and the wrapped optimizer's). */
-  private byte[] checkpoint(double secondsNow) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    State.Out out = new State.Out(bytes);
-    out.tag(MAGIC).i32(VERSION);
-    out.i64(pos.epoch).i64(pos.step).i32(pos.nextBatch).i64(pos.evaluations);
-    out.ints(pos.order).longs(pos.shuffle.state());
-    out.f64(pos.sinceEvaluation.lossSum).i64(pos.sinceEvaluation.correct).i64(pos.sinceEvaluation.count);
-    out.i32(pos.history.size());
-    for (EpochRecord r : pos.history) {
-      out.i64(r.epoch()).i64(r.step()).f64(r.trainLoss()).f64(r.trainAcc()).f64(r.testLoss()).f64(r.testAcc()).f64(r.weightNorm()).f64(r.seconds())
-          .bool(r.transformActive());
-    }
-    out.bool(pos.epochsToTarget != null);
-    if (pos.epochsToTarget != null) out.i64(pos.epochsToTarget).i64(pos.stepsToTarget).f64(pos.secondsToTarget);
-    out.f64(secondsNow).f64(pos.initialWeightNorm);
-    for (long v : pos.phaseNanos) out.i64(v);
-    out.tag("params").i32(params.size());
-    for (int i = 0; i < params.size(); i++) out.str(paramNames.get(i)).floats(params.get(i).getArray().toFloatArray());
-    out.tag("optimizer");
-    out.flush();
-    optimizer.save(bytes);
-    new State.Out(bytes).tag("end").flush();
-    return bytes.toByteArray();
-  }
-
-  private void restore(byte[] checkpoint) throws IOException {
-    ByteArrayInputStream bytes = new ByteArrayInputStream(checkpoint);
-    State.In in = new State.In(bytes);
-    in.tag(MAGIC);
-    if (in.i32() != VERSION) throw new IOException("checkpoint written by another egd-djl version");
-    pos.epoch = in.i64();
-    pos.step = in.i64();
-    pos.nextBatch = in.i32();
-    pos.evaluations = in.i64();
-    in.intsInto(pos.order);
-    pos.shuffle.restore(in.longs());
-    pos.sinceEvaluation.lossSum = in.f64();
-    pos.sinceEvaluation.correct = in.i64();
-    pos.sinceEvaluation.count = in.i64();
-    int n = in.i32();
-    if (n < 0) throw new IOException("checkpoint is damaged: a negative number of records");
-    pos.history.clear();
-    for (int i = 0; i < n; i++) pos.history.add(new EpochRecord(in.i64(), in.i64(), in.f64(), in.f64(), in.f64(), in.f64(), in.f64(), in.f64(), in.bool()));
-    if (in.bool()) {
-      pos.epochsToTarget = in.i64();
-      pos.stepsToTarget = in.i64();
-      pos.secondsToTarget = in.f64();
-    }
-    pos.secondsBefore = in.f64();
-    pos.initialWeightNorm = in.f64();
-    for (int i = 0; i < pos.phaseNanos.length; i++) pos.phaseNanos[i] = in.i64();
-    in.tag("params");
-    if (in.i32() != params.size()) throw new IOException("checkpoint does not match this run: another number of parameters");
-    for (int i = 0; i < params.size(); i++) {
-      String name = in.str();
-      if (!name.equals(paramNames.get(i))) throw new IOException("checkpoint does not match this run: parameter " + name + " where " + paramNames.get(i) + " was expected");
-      NDArray a = params.get(i).getArray();
-      float[] v = new float[Math.toIntExact(a.size())];
-      in.floatsInto(v);
-      a.set(v);
-    }
-    in.tag("optimizer");
-    optimizer.load(bytes);
-    new State.In(bytes).tag("end");
   }
 }
