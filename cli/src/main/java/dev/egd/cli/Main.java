@@ -26,6 +26,11 @@ public final class Main implements Runnable {
     cl.registerConverter(java.nio.file.Path.class, Main::path);
     cl.setParameterExceptionHandler((ex, args) -> {
       String msg = ex.getMessage();
+      // picocli checks required parameters before it reports what it did not understand: an unknown flag
+      // is the likelier mistake (sweep --no-such-flag), so it is named first
+      java.util.List<String> unmatched = ex.getCommandLine().getUnmatchedArguments();
+      if (ex instanceof CommandLine.MissingParameterException && !unmatched.isEmpty())
+        msg = (unmatched.get(0).startsWith("-") ? "Unknown option: '" : "Unmatched argument: '") + unmatched.get(0) + "'";
       ex.getCommandLine().getErr().println("egd: " + (msg == null ? ex.toString() : msg.split("\n")[0])
           + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
       return EXIT_BAD_INPUT;

@@ -77,6 +77,16 @@ class CliTest {
   }
 
   @Test
+  void anUnknownFlagIsNamedBeforeAMissingSpec() {
+    Outcome o = egd("sweep", "--no-such-flag");
+    assertEquals(2, o.code(), o.err());
+    assertTrue(o.err().contains("Unknown option: '--no-such-flag'"), o.err());
+    Outcome missing = egd("sweep");
+    assertEquals(2, missing.code(), missing.err());
+    assertTrue(missing.err().contains("SPEC"), missing.err());
+  }
+
+  @Test
   void unwritableOutputDirectoryIsBadInput() throws Exception {
     Path file = tmp.resolve("a-file");
     Files.writeString(file, "x");
