@@ -168,8 +168,8 @@ public final class OutputDirectory {
    *
    * @param summary a run's parsed summary, or null
    * @param settings a run's settings record ({@link TrainingRun#settingsRecord})
-   * @return whether every setting of {@code settings} is recorded in the summary with the same value; false for a null
-   *     summary
+   * @return whether every setting of {@code settings} (but {@code model}, {@code loss} and {@code data}, recorded as
+   *     descriptions) has the same value in the summary's {@code config}; false for a null summary or one without it
    */
   public static boolean sameSettings(Map<String, Object> summary, Map<String, Object> settings) {
     if (summary == null || !(summary.get("config") instanceof Map)) return false;
@@ -253,7 +253,7 @@ public final class OutputDirectory {
    * an interrupted run; with {@code force}, one holding a run (finished or not), whose files are
    * cleared first. Anything else is refused, naming the flag that would do what the user may want: a
    * finished run is never overwritten, an interrupted one never restarted, by accident.
-   * Errors name the settings {@code out}, {@code resume} and {@code force}.
+   * Errors name the setting {@code out} or {@code resume}, and say where {@code force} or {@code resume} would help.
    *
    * @param dir the run's directory
    * @param settings the run's settings record, compared with a finished run's

@@ -207,7 +207,7 @@ public final class RunConfig implements Serializable {
    *
    * @param name a setting's snake-case name
    * @return the setting
-   * @throws ValidationException ({@code name}) if there is no such setting
+   * @throws ValidationException of the name given, listing the valid ones, if there is no such setting
    */
   public static Setting<?> setting(String name) {
     Setting<?> s = ALL.get(name);

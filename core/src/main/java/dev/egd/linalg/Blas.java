@@ -122,7 +122,8 @@ public final class Blas {
 
   /**
    * Upper triangle of C = alpha * A * Aᵀ + beta * C (trans=false, A is n x k) or alpha * Aᵀ * A + beta * C (trans=true,
-   * A is k x n), row-major. The strictly lower triangle of {@code c} is left as it was. Thread-safe.
+   * A is k x n), row-major. The strictly lower triangle of {@code c} is not defined afterwards (with beta 0 it may be
+   * overwritten). Thread-safe.
    *
    * @param trans whether to form Aᵀ A rather than A Aᵀ
    * @param n the order of C
@@ -145,7 +146,8 @@ public final class Blas {
 
   /**
    * {@link #syrk} in float64: upper triangle of C = alpha * A * Aᵀ + beta * C (trans=false, A n x k) or
-   * alpha * Aᵀ * A + beta * C (trans=true, A k x n). Thread-safe.
+   * alpha * Aᵀ * A + beta * C (trans=true, A k x n). The strictly lower triangle of {@code c} is not defined
+   * afterwards. Thread-safe.
    *
    * @param trans whether to form Aᵀ A rather than A Aᵀ
    * @param n the order of C

@@ -83,7 +83,7 @@ public final class RandomizedEgd {
    *
    * @param g the rows x cols gradient, row-major; read, not kept
    * @param out receives the update, rows x cols
-   * @param rng the source of the sketch; advanced by cols * (r + oversample) Gaussians
+   * @param rng the source of the sketch; advanced by cols * l Gaussians, l = r + oversample clipped to min(rows, cols)
    */
   public void apply(float[] g, float[] out, Rng rng) {
     rng.fillGaussian(omega, n * l, 1.0);

@@ -46,7 +46,8 @@ public final class Batch {
    * @param tokensPerExample token ids per example
    * @param vocabulary the number of distinct token ids (recorded as {@link #inputDim})
    * @return an empty batch ({@link #size} 0) with zeroed buffers
-   * @throws IllegalArgumentException if {@code capacity < 1}
+   * @throws IllegalArgumentException if {@code capacity} is 0
+   * @throws NegativeArraySizeException if {@code capacity} is negative
    */
   public static Batch ofTokens(int capacity, int tokensPerExample, int vocabulary) {
     return new Batch(capacity, new int[capacity * tokensPerExample], tokensPerExample, null, vocabulary, new int[capacity], null, 0);
@@ -59,7 +60,8 @@ public final class Batch {
    * @param inputDim floats per input row
    * @param targetDim 0 for class labels, else the width of a real-valued target
    * @return an empty batch ({@link #size} 0) with zeroed buffers
-   * @throws IllegalArgumentException if {@code capacity < 1}
+   * @throws IllegalArgumentException if {@code capacity} is 0
+   * @throws NegativeArraySizeException if {@code capacity} is negative
    * @throws ArithmeticException if {@code capacity * inputDim} overflows an int
    */
   public static Batch ofRows(int capacity, int inputDim, int targetDim) {
@@ -75,7 +77,8 @@ public final class Batch {
    * @param vocabulary the number of distinct token ids (recorded as {@link #inputDim})
    * @param targetDim the width of a real-valued target
    * @return an empty batch ({@link #size} 0) with zeroed buffers
-   * @throws IllegalArgumentException if {@code capacity < 1}
+   * @throws IllegalArgumentException if {@code capacity} is 0
+   * @throws NegativeArraySizeException if {@code capacity} is negative
    */
   public static Batch ofTokensWithTargets(int capacity, int tokensPerExample, int vocabulary, int targetDim) {
     return new Batch(capacity, new int[capacity * tokensPerExample], tokensPerExample, null, vocabulary, null, new float[capacity * targetDim], targetDim);

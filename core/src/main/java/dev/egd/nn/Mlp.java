@@ -101,7 +101,6 @@ public final class Mlp implements Model {
   @Override public ParamSet params() { return params; }
 
   /** @return the number of weight layers (sizes minus one) */
-  /** @return the number of weight layers (sizes minus one) */
   public int layers() { return layers; }
   /** @return the input width, {@code sizes[0]}: the vocabulary of a token input */
   public int inputDim() { return sizes[0]; }

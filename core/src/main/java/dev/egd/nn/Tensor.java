@@ -24,7 +24,7 @@ public final class Tensor {
     GAIN
   }
 
-  /** The tensor's name, unique within a {@link ParamSet} (e.g. {@code W0}, {@code blocks.0.attn.in.w}). */
+  /** The tensor's name, unique within a {@link ParamSet} (e.g. {@code W1}, {@code blocks.0.attn.in.w}). */
   public final String name;
   /** The shape, both at least 1. */
   public final int rows, cols;
@@ -126,6 +126,6 @@ public final class Tensor {
   /** @return the shape as text, {@code rows x cols} written {@code "3x4"} */
   public String shape() { return rows + "x" + cols; }
 
-  /** @return the name, shape and kind, e.g. {@code W0[97x256, WEIGHT]} */
+  /** @return the name, shape and kind, e.g. {@code W1[194x256, WEIGHT]} */
   @Override public String toString() { return name + "[" + shape() + ", " + kind + "]"; }
 }

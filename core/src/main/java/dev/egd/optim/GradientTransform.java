@@ -27,7 +27,6 @@ public interface GradientTransform {
   /**
    * Allocates state for this parameter layout. Throws {@link dev.egd.ValidationException} when the
    * transform cannot run on it (a selection that matches nothing, a rank above a matrix's limit).
-   * Called again, it starts afresh on the new layout.
    *
    * @param params the parameters the updates are for (the transform may keep them, not copy them)
    * @param context seed, threads and test-accuracy signal
@@ -49,7 +48,7 @@ public interface GradientTransform {
    * 0. After the last link of a chain, {@code grads} holds the update to add to {@code params}.
    *
    * @param grads the gradient, rewritten into the transformed gradient (or the update)
-   * @param params the parameters, read only (for weight decay, say); not changed by the transform
+   * @param params the parameters, read only (for weight decay, say): the caller adds the update to them
    * @param step the update's index, from 0 (Adam's bias correction, warm-up)
    */
   void update(ParamSet grads, ParamSet params, long step);

@@ -47,7 +47,7 @@ public final class ParamSelector {
   /**
    * Every parameter of kind {@link Tensor.Kind#WEIGHT}, matrices and vectors: what L2 weight decay acts on.
    *
-   * @return a selector of every weight that may select nothing
+   * @return a selector of every parameter of kind {@code WEIGHT}, which may be none
    */
   public static ParamSelector weights() { return new ParamSelector(Rule.WEIGHTS, "weights", null, "wd"); }
 

@@ -7,7 +7,7 @@ public interface Reporting {
   /**
    * Counters keyed by name; values are numbers, text or null.
    *
-   * @return the counters, in a stable order (e.g. {@code egd_route_svd}); a new map each call
+   * @return the counters, in a stable order (e.g. {@code egd_route_svd})
    */
   Map<String, Object> stats();
 }

@@ -47,6 +47,7 @@ public final class Transforms {
    * @param rank the sketch's rank r, at least 1
    * @return a new transform, to be initialised; its init throws {@link dev.egd.ValidationException} ({@code rank})
    *     when r exceeds min(rows, cols) of a selected matrix
+   * @throws dev.egd.ValidationException ({@code rank}) if {@code rank < 1}
    */
   public static GradientTransform egdRandomized(ParamSelector layers, int rank) {
     return new EgdRandomized(layers, RandomizedEgdOptions.rank(rank));

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param secondsToTarget the wall time by then, in seconds, or null
  * @param target the test accuracy to exceed, from the settings
  * @param last the last evaluation, or null when there was none
- * @param secondsTotal wall time of the whole run, setup included, in seconds
+ * @param secondsTotal wall time of training, setup excluded (a resumed run's earlier time included), in seconds
  * @param secondsPerEpoch {@code secondsTotal / epochsRun}; NaN when no epoch completed
  * @param setupSeconds wall time before the first step (initialisation, workspaces), in seconds
  * @param history every evaluation, in order (a resumed run's included)

@@ -265,10 +265,21 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     return true;
   }
 
-  /** Starts a builder around the DJL optimizer that makes the updates, for the parameters of block. */
+  /**
+   * Starts a builder around the DJL optimizer that makes the updates, for the parameters of block.
+   *
+   * @param inner the DJL optimizer (SGD, Adam...), not another EgdOptimizer
+   * @param block the block whose parameters are to be trained; parameters are matched by name
+   * @return a new builder
+   * @throws IllegalArgumentException if either is null, or {@code inner} is an EgdOptimizer
+   */
   public static Builder builder(Optimizer inner, Block block) { return new Builder(inner, block); }
 
-  /** The DJL optimizer that receives the transformed gradients. */
+  /**
+   * The DJL optimizer that receives the transformed gradients.
+   *
+   * @return the wrapped optimizer
+   */
   public Optimizer inner() { return inner; }
 
   /**
@@ -278,10 +289,21 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
    * Grokfast filters go on. This is egd-core's switch-off ({@code Transforms.switchOff}), one per
    * transformed matrix, all reading the optimizer's {@link TestAccuracy} signal and judged here.
    * Returns whether the matrix transforms are on.
+   *
+   * @param accuracy the test accuracy, in [0, 1]
+   * @return whether the matrix transforms are still on
+   * @throws ValidationException ({@code test_accuracy}) if the accuracy is outside [0, 1]
    */
   public boolean reportTestAccuracy(double accuracy) { return reportTestAccuracy(accuracy, -1); }
 
-  /** As {@link #reportTestAccuracy(double)}, recording {@code epoch} as the point a switch-off turned off. */
+  /**
+   * As {@link #reportTestAccuracy(double)}, recording {@code epoch} as the point a switch-off turned off.
+   *
+   * @param accuracy the test accuracy, in [0, 1]
+   * @param epoch the epoch it was measured after, or -1 for none
+   * @return whether the matrix transforms are still on
+   * @throws ValidationException ({@code test_accuracy}) if the accuracy is outside [0, 1]
+   */
   public synchronized boolean reportTestAccuracy(double accuracy, long epoch) {
     if (!(accuracy >= 0 && accuracy <= 1)) throw new ValidationException("test_accuracy", "must be in [0, 1]", accuracy);
     signal.report(accuracy, epoch);
@@ -290,10 +312,18 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     return preconditioning();
   }
 
-  /** The signal the switch-offs read; a loop may write it directly instead of calling {@link #reportTestAccuracy}. */
+  /**
+   * The signal the switch-offs read; a loop may write it directly instead of calling {@link #reportTestAccuracy}.
+   *
+   * @return the signal, shared with the builder's if one was given
+   */
   public TestAccuracy testAccuracy() { return signal; }
 
-  /** Whether the matrix transforms still run (false once switched off), by the latest accuracy reported. */
+  /**
+   * Whether the matrix transforms still run (false once switched off), by the latest accuracy reported.
+   *
+   * @return true until a switch-off has turned the matrix transforms off (always true without a switch-off)
+   */
   public synchronized boolean preconditioning() {
     boolean on = master == null || CoreApi.active(master);
     if (wasPreconditioning && !on && switchedOffAtStep < 0) switchedOffAtStep = steps();
@@ -301,20 +331,38 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     return on;
   }
 
-  /** The step (as {@link #steps}) at which the switch-off happened, or -1. */
+  /**
+   * The step (as {@link #steps}) at which the switch-off happened, or -1.
+   *
+   * @return the step, or -1 while the matrix transforms are on
+   */
   public long switchedOffAtStep() { return switchedOffAtStep; }
 
-  /** Wall time spent in the transforms so far (reading the gradients, the transforms, writing the results), in nanoseconds. */
+  /**
+   * Wall time spent in the transforms so far (reading the gradients, the transforms, writing the results), in nanoseconds.
+   *
+   * @return the nanoseconds, summed over threads
+   */
   public long transformNanos() { return transformNanos.get(); }
 
-  /** The number of steps the transforms have run so far (the most over parameters). */
+  /**
+   * The number of steps the transforms have run so far (the most over parameters).
+   *
+   * @return the steps, 0 before the first update
+   */
   public synchronized long steps() {
     long n = 0;
     for (Lane l : lanes.values()) if (l != null) n = Math.max(n, l.steps);
     return n;
   }
 
-  /** The number of steps the transforms have run on one parameter, by name (0 when none acts on it). */
+  /**
+   * The number of steps the transforms have run on one parameter, by name (0 when none acts on it).
+   *
+   * @param parameterName a parameter's name in the block
+   * @return the steps of that parameter's transforms
+   * @throws IllegalArgumentException if the block has no parameter of that name
+   */
   public synchronized long steps(String parameterName) {
     Parameter p = byName.get(parameterName);
     if (p == null) throw new IllegalArgumentException("no parameter named " + parameterName + "; have " + byName.keySet());
@@ -326,6 +374,8 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
    * The transforms acting on each parameter, by name, in order, e.g.
    * {@code {01Linear_weight=[egd, grokfast-ema], 01Linear_bias=[grokfast-ema]}}; a matrix transform is
    * listed only where the parameter is a matrix (once shapes are known: before, by name).
+   *
+   * @return a new map, in the block's order; parameters no transform acts on are left out
    */
   public Map<String, List<String>> plan() {
     Map<String, List<String>> out = new LinkedHashMap<>();
@@ -343,6 +393,8 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
    * took ({@code egd_route_*}, summed over matrices), the steps the matrix transforms ran
    * ({@code preconditioned_steps}) and the epoch given with the report that switched them off
    * ({@code switched_off_after_epoch}), the largest over matrices.
+   *
+   * @return a new map of counters
    */
   public synchronized Map<String, Object> stats() {
     Map<String, Object> out = new LinkedHashMap<>();
@@ -366,7 +418,11 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     return out;
   }
 
-  /** A one-line description: the transforms, the switch-off, and the wrapped optimizer. */
+  /**
+   * A one-line description: the transforms, the switch-off, and the wrapped optimizer.
+   *
+   * @return the description: the transforms in order, then the wrapped optimizer's class name
+   */
   public String describe() {
     String chain = specs.stream().map(Spec::toString).collect(Collectors.joining(" -> "));
     return (chain.isEmpty() ? "" : chain + (Double.isNaN(switchOffThreshold) ? "" : " (matrix transforms until test acc > " + switchOffThreshold
@@ -689,6 +745,9 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
   /**
    * Writes the transforms' state and (unless the builder said otherwise) the wrapped optimizer's own,
    * after the parameters have shapes (after {@code Trainer.initialize}). The stream is not closed.
+   *
+   * @param os where the state goes
+   * @throws IOException if writing fails
    */
   public synchronized void save(OutputStream os) throws IOException {
     ensureLanes();
@@ -712,6 +771,9 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
    * Restores what {@link #save} wrote into an optimizer built the same way around a block of the same
    * architecture (parameter names and shapes), after {@code Trainer.initialize}; anything else fails
    * with an IOException naming the first mismatch. The stream is not closed.
+   *
+   * @param is what {@link #save} wrote
+   * @throws IOException if reading fails, or the state is not of this optimizer's configuration and block
    */
   public synchronized void load(InputStream is) throws IOException {
     ensureLanes();
@@ -799,10 +861,22 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
       this.block = block;
     }
 
-    /** Exact EGD ({@code G = U S V^T -> U V^T}) on the matrices whose names match regex, with egd's defaults. */
+    /**
+     * Exact EGD ({@code G = U S V^T -> U V^T}) on the matrices whose names match regex, with egd's defaults.
+     *
+     * @param regex a regular expression the whole parameter name must match
+     * @return this builder
+     */
     public Builder egd(String regex) { return egd(regex, EgdOptions.DEFAULT); }
 
-    /** Exact EGD with the given route, floor and rank cut-off ({@link EgdOptions}). */
+    /**
+     * Exact EGD with the given route, floor and rank cut-off ({@link EgdOptions}).
+     *
+     * @param regex a regular expression the whole parameter name must match
+     * @param options the kernel's settings, not null
+     * @return this builder
+     * @throws ValidationException ({@code egd_route}) if {@code options} is null
+     */
     public Builder egd(String regex, EgdOptions options) {
       if (options == null) throw ValidationException.of("egd_route", "needs options (EgdOptions.DEFAULT)");
       return add(new Spec(Kind.EGD, regex, "egd_layers", options, null, 0, 0, 0, 0));
@@ -813,37 +887,91 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
      * part of the gradient outside the top-rank left singular subspace is dropped, as the paper does),
      * on the matrices whose names match regex. A rank above a selected matrix's limit min(rows, cols) is
      * refused (a ValidationException of {@code rank}) once the shapes are known.
+     *
+     * @param regex a regular expression the whole parameter name must match
+     * @param rank the sketch's rank, at least 1
+     * @return this builder
+     * @throws ValidationException ({@code rank}) if {@code rank < 1}
      */
     public Builder egdRandomized(String regex, int rank) { return egdRandomized(regex, RandomizedEgdOptions.rank(rank)); }
 
-    /** Randomized EGD with every setting given ({@link RandomizedEgdOptions}; its clipToMatrix is not used: a rank above a matrix's limit is refused). */
+    /**
+     * Randomized EGD with every setting given ({@link RandomizedEgdOptions}; its clipToMatrix is not used: a rank above a matrix's limit is refused).
+     *
+     * @param regex a regular expression the whole parameter name must match
+     * @param options rank, power iterations, oversampling, residual; not null
+     * @return this builder
+     * @throws ValidationException ({@code rank}) if {@code options} is null
+     */
     public Builder egdRandomized(String regex, RandomizedEgdOptions options) {
       if (options == null) throw ValidationException.of("rank", "needs options (RandomizedEgdOptions.rank(r))");
       return add(new Spec(Kind.EGD_RANDOMIZED, regex, "egd_layers", null, options, 0, 0, 0, 0));
     }
 
-    /** Divides each column of the matching matrices' gradients by max(its norm, 0.01). */
+    /**
+     * Divides each column of the matching matrices' gradients by max(its norm, 0.01).
+     *
+     * @param regex a regular expression the whole parameter name must match
+     * @return this builder
+     */
     public Builder colnorm(String regex) { return colnorm(regex, 0.01); }
 
-    /** Divides each column of the matching matrices' gradients by max(its norm, minNorm). */
+    /**
+     * Divides each column of the matching matrices' gradients by max(its norm, minNorm).
+     *
+     * @param regex a regular expression the whole parameter name must match
+     * @param minNorm the floor of a column's norm, &gt; 0
+     * @return this builder
+     * @throws ValidationException ({@code colnorm_min}) if {@code minNorm} is not &gt; 0
+     */
     public Builder colnorm(String regex, double minNorm) {
       CoreApi.colnorm(minNorm);
       return add(new Spec(Kind.COLNORM, regex, "egd_layers", null, null, 0, 0, 0, minNorm));
     }
 
-    /** Grokfast-EMA on every parameter: {@code ema <- alpha ema + (1 - alpha) g; g <- g + lambda ema}. */
+    /**
+     * Grokfast-EMA on every parameter: {@code ema <- alpha ema + (1 - alpha) g; g <- g + lambda ema}.
+     *
+     * @param alpha the EMA's decay, in [0, 1)
+     * @param lambda the amplification, &gt;= 0
+     * @return this builder
+     * @throws ValidationException ({@code ema_alpha}, {@code ema_lambda}) if a value is out of range
+     */
     public Builder grokfastEma(double alpha, double lambda) { return grokfastEma(".*", alpha, lambda); }
 
-    /** Grokfast-EMA on the parameters whose names match regex. */
+    /**
+     * Grokfast-EMA on the parameters whose names match regex.
+     *
+     * @param regex a regular expression the whole parameter name must match
+     * @param alpha the EMA's decay, in [0, 1)
+     * @param lambda the amplification, &gt;= 0
+     * @return this builder
+     * @throws ValidationException ({@code ema_alpha}, {@code ema_lambda}) if a value is out of range
+     */
     public Builder grokfastEma(String regex, double alpha, double lambda) {
       CoreApi.validateEma(alpha, lambda);
       return add(new Spec(Kind.GROKFAST_EMA, regex, "ema_layers", null, null, 0, alpha, lambda, 0));
     }
 
-    /** Grokfast-MA on every parameter: {@code g <- g + lambda mean(last window gradients)} once the window is full. */
+    /**
+     * Grokfast-MA on every parameter: {@code g <- g + lambda mean(last window gradients)} once the window is full.
+     *
+     * @param window gradients averaged, at least 1
+     * @param lambda the amplification, &gt;= 0
+     * @return this builder
+     * @throws ValidationException ({@code ma_window}, {@code ma_lambda}) if a value is out of range
+     */
     public Builder grokfastMa(int window, double lambda) { return grokfastMa(".*", window, lambda); }
 
-    /** Grokfast-MA on the parameters whose names match regex. */
+    /**
+     * Grokfast-MA on the parameters whose names match regex.
+     *
+     * @param regex a regular expression the whole parameter name must match
+     * @param window gradients averaged, at least 1
+     * @param lambda the amplification, &gt;= 0
+     * @return this builder
+     * @throws ValidationException ({@code ma_window}, {@code ma_lambda}) if a value is out of range
+     */
     public Builder grokfastMa(String regex, int window, double lambda) {
       CoreApi.validateMa(window, lambda);
       return add(new Spec(Kind.GROKFAST_MA, regex, "ma_layers", null, null, window, 0, lambda, 0));
@@ -853,10 +981,21 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
      * Stops EGD, randomized EGD and column normalisation for good once
      * {@link EgdOptimizer#reportTestAccuracy} is told an accuracy above threshold (in (0, 1]); the
      * Grokfast filters go on, as in egd's CLI.
+     *
+     * @param threshold the test accuracy, in (0, 1]
+     * @return this builder
+     * @throws ValidationException ({@code switch_off}) if the threshold is outside (0, 1]
      */
     public Builder switchOff(double threshold) { return switchOff(threshold, SwitchOffMode.STICKY); }
 
-    /** A switch-off with the given rule (sticky, or the paper's re-check at every report). */
+    /**
+     * A switch-off with the given rule (sticky, or the paper's re-check at every report).
+     *
+     * @param threshold the test accuracy, in (0, 1]
+     * @param mode sticky or recheck, not null
+     * @return this builder
+     * @throws ValidationException ({@code switch_off}, {@code switch_off_mode}) if a value is out of range
+     */
     public Builder switchOff(double threshold, SwitchOffMode mode) {
       CoreApi.validateSwitchOff(threshold);
       if (mode == null) throw ValidationException.of("switch_off_mode", "must be sticky or recheck");
@@ -868,6 +1007,10 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     /**
      * The signal the switch-offs read (default: a fresh one, written by
      * {@link EgdOptimizer#reportTestAccuracy}); share one with a loop that reports to it itself.
+     *
+     * @param signal the signal, not null
+     * @return this builder
+     * @throws IllegalArgumentException if {@code signal} is null
      */
     public Builder testAccuracy(TestAccuracy signal) {
       if (signal == null) throw new IllegalArgumentException("the test-accuracy signal is null");
@@ -882,6 +1025,10 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
      * each parameter on one thread (egd's kernels keep OpenBLAS on one thread); results are those of the
      * sequential order, bit for bit. Needs DJL's {@code Trainer.step} on one device (every parameter
      * updated once per step with its own gradient); anything else is an IllegalStateException.
+     *
+     * @param threads threads, in [1, 256]
+     * @return this builder
+     * @throws ValidationException ({@code threads}) if the count is out of range
      */
     public Builder parallel(int threads) {
       dev.egd.Check.inRange("threads", threads, 1, 256);
@@ -889,7 +1036,12 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
       return this;
     }
 
-    /** Seed of randomized EGD's sketches (default 0). */
+    /**
+     * Seed of randomized EGD's sketches (default 0).
+     *
+     * @param seed any value
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
@@ -898,6 +1050,9 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
     /**
      * Whether {@link EgdOptimizer#save} also writes the wrapped optimizer's state (default true; turn
      * off for an optimizer whose internals {@link InnerOptimizerState} does not know).
+     *
+     * @param save whether to write the wrapped optimizer's state
+     * @return this builder
      */
     public Builder saveInnerState(boolean save) {
       this.saveInner = save;
@@ -909,6 +1064,12 @@ public final class EgdOptimizer extends Optimizer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Makes the optimizer; hand it to DJL's training configuration ({@code optOptimizer}). The transforms are
+     * set up once the parameters have shapes, at the first update.
+     *
+     * @return the optimizer
+     */
     public EgdOptimizer build() { return new EgdOptimizer(this); }
   }
 

@@ -16,6 +16,13 @@ public final class SwitchOffListener extends TrainingListenerAdapter {
   private final EgdOptimizer optimizer;
   private final String evaluator;
 
+  /**
+   * A listener reporting one evaluator's validation value to one optimizer.
+   *
+   * @param optimizer the optimizer whose switch-offs are to judge the accuracy, not null
+   * @param evaluatorName the evaluator's name, e.g. {@code "Accuracy"}, not null
+   * @throws NullPointerException if either is null
+   */
   public SwitchOffListener(EgdOptimizer optimizer, String evaluatorName) {
     this.optimizer = java.util.Objects.requireNonNull(optimizer);
     this.evaluator = java.util.Objects.requireNonNull(evaluatorName);
