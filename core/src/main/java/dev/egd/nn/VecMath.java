@@ -62,20 +62,7 @@ final class VecMath {
 
   /** sum of a[o + j]^2 for j &lt; n, in eight accumulators, added in a fixed order. */
   static float sumOfSquares(float[] a, int o, int n) {
-    float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-    int j = 0;
-    for (; j + 8 <= n; j += 8) {
-      s0 += a[o + j] * a[o + j];
-      s1 += a[o + j + 1] * a[o + j + 1];
-      s2 += a[o + j + 2] * a[o + j + 2];
-      s3 += a[o + j + 3] * a[o + j + 3];
-      s4 += a[o + j + 4] * a[o + j + 4];
-      s5 += a[o + j + 5] * a[o + j + 5];
-      s6 += a[o + j + 6] * a[o + j + 6];
-      s7 += a[o + j + 7] * a[o + j + 7];
-    }
-    for (; j < n; j++) s0 += a[o + j] * a[o + j];
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    return dot(a, o, a, o, n); // the same products in the same order: the same bits
   }
 
   /** sum of a[ao + c] * b[bo + c] for c &lt; n, in eight accumulators, added in a fixed order. */
